@@ -1,0 +1,40 @@
+# Two commands do everything on a fresh machine with python3 and make:
+#   make lab   - set up .venv (if missing or stale) and open JupyterLab on notebooks/ (127.0.0.1)
+#   make test  - set up the same .venv (reused when up to date) and run lint + the whole test suite
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+SRC := ecslab workbook tests benchmarks
+
+.PHONY: lab test lint format venv bench clean
+
+venv: $(STAMP)
+
+# Reinstall only when pyproject.toml changed or the venv is missing/broken.
+$(STAMP): pyproject.toml
+	@if ! $(BIN)/python -c 'import sys' >/dev/null 2>&1; then rm -rf $(VENV); $(PY) -m venv $(VENV); fi
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test]'
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (ecslab)" >/dev/null
+	@touch $(STAMP)
+
+lint: $(STAMP)
+	$(BIN)/ruff check $(SRC)
+	$(BIN)/ruff format --check $(SRC)
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix $(SRC)
+	$(BIN)/ruff format $(SRC)
+
+test: lint
+	$(BIN)/python -m pytest
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab --ip 127.0.0.1 --no-browser --ServerApp.root_dir=notebooks
+
+bench: $(STAMP)
+	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache

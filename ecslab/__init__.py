@@ -1,0 +1,16 @@
+"""ecslab: learn Amazon ECS offline with a deterministic, simulated AWS account.
+
+>>> from ecslab import Lab
+>>> ecs = Lab().client("ecs")
+>>> ecs.create_cluster(clusterName="MyCluster")["cluster"]["clusterArn"]
+'arn:aws:ecs:ap-east-1:123456789012:cluster/MyCluster'
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from .core.errors import AwsError
+from .lab import Lab, ReplayMismatch, lab_action
+
+__all__ = ["Lab", "AwsError", "ReplayMismatch", "lab_action", "__version__"]

@@ -1,0 +1,75 @@
+"""Real boto3 clients answered in-process by a lab.
+
+A private botocore session (fake credentials, the lab's region, one attempt, no IMDS) gets a
+``before-send`` handler that hands the signed request's bytes to the lab's HTTP dispatch and
+returns its response. Serialisation, signing, parsing, errors, paginators and waiters are all
+the real client's; nothing touches the network and other boto3 sessions are unaffected.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import boto3
+import botocore.session
+from botocore.awsrequest import AWSResponse
+from botocore.config import Config
+
+__all__ = ["make_client", "FAKE_CREDENTIALS", "IN_PROCESS_ENDPOINT"]
+
+FAKE_CREDENTIALS = {"aws_access_key_id": "test", "aws_secret_access_key": "test"}
+#: ``.invalid`` never resolves (RFC 2606): if a request ever escaped the handler it could not
+#: reach a real AWS endpoint.
+IN_PROCESS_ENDPOINT = "https://{service}.{region}.in-process.ecslab.invalid"
+
+
+class _Raw:
+    def __init__(self, body: bytes) -> None:
+        self._body = body
+
+    def stream(self, **_: Any):
+        yield self._body
+
+    def read(self, *_: Any) -> bytes:
+        return self._body
+
+
+def _session_for(lab) -> boto3.Session:
+    bs = botocore.session.Session()
+    # Never read the learner's real profile, credentials or IMDS: everything is explicit.
+    bs.set_config_variable("metadata_service_num_attempts", 0)
+    bs.set_credentials(
+        FAKE_CREDENTIALS["aws_access_key_id"], FAKE_CREDENTIALS["aws_secret_access_key"]
+    )
+
+    def answer(request, **_: Any):
+        from ..api.dispatch import handle_http
+
+        body = request.body
+        if body is None:
+            body = b""
+        elif isinstance(body, str):
+            body = body.encode("utf-8")
+        elif not isinstance(body, (bytes, bytearray)):
+            body = body.read()
+        resp = handle_http(lab, request.method, request.url, dict(request.headers), bytes(body))
+        return AWSResponse(request.url, resp.status, resp.headers, _Raw(resp.body))
+
+    bs.register("before-send", answer)
+    return boto3.Session(botocore_session=bs, region_name=lab.region)
+
+
+def make_client(lab, service: str, **kwargs: Any):
+    """``lab.client("ecs")``: keyword arguments go to ``boto3.Session.client`` (config merges)."""
+    session = getattr(lab, "_boto_session", None)
+    if session is None:
+        session = lab._boto_session = _session_for(lab)
+    config = Config(retries={"total_max_attempts": 1, "mode": "legacy"})
+    if "config" in kwargs:
+        config = config.merge(kwargs.pop("config"))
+    kwargs.setdefault(
+        "endpoint_url", IN_PROCESS_ENDPOINT.format(service=service, region=lab.region)
+    )
+    kwargs.setdefault("region_name", lab.region)
+    client = session.client(service, config=config, **kwargs)
+    return client

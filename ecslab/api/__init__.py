@@ -1,0 +1,18 @@
+"""API layer: one handler per AWS operation, AWS spellings in and out, AWS-shaped errors.
+
+Handlers register themselves with :func:`ecslab.api.registry.handler`; importing this package
+imports every handler module (the list below grows with each service slice).
+"""
+
+from __future__ import annotations
+
+import importlib
+
+HANDLER_MODULES = [
+    "ecslab.api.ecs_clusters",
+]
+
+
+def load_handlers() -> None:
+    for name in HANDLER_MODULES:
+        importlib.import_module(name)

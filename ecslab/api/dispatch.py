@@ -1,0 +1,162 @@
+"""One dispatch for every transport.
+
+``call(lab, service, operation, params)`` runs a handler on decoded params (used by replay), and
+``handle_http(lab, method, path, headers, body)`` is the whole HTTP surface: the in-process boto3
+transport and ``ecslab serve`` both hand it the exact bytes a client sent.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from email.utils import format_datetime
+from typing import Any
+
+from ..core.errors import (
+    AwsError,
+    InternalFailure,
+    SerializationException,
+    UnknownOperationException,
+    ValidationException,
+    error_for_code,
+)
+from . import load_handlers
+from .models import operation_model, service_for_target_prefix, service_model
+from .registry import HANDLERS
+from .wire import check_input, check_output, to_wire
+
+__all__ = ["call", "handle_http", "Response"]
+
+_SCOPE = re.compile(
+    r"Credential=[^/,\s]+/\d{8}/(?P<region>[a-z0-9-]+)/(?P<service>[a-z0-9-]+)/aws4_request"
+)
+MAX_BODY = 10 * 1024 * 1024  # bytes; larger JSON bodies are refused like an oversized AWS request
+
+
+def _check_shapes() -> bool:
+    return os.environ.get("ECSLAB_CHECK_SHAPES", "") not in ("", "0")
+
+
+def call(lab, service: str, operation: str, params: dict[str, Any]) -> dict[str, Any]:
+    """Run ``service:operation`` on the lab with decoded (wire-form) params; return the wire body."""
+    load_handlers()
+    try:
+        op = operation_model(service, operation)
+    except Exception:
+        raise UnknownOperationException(f"{service} has no operation named {operation}") from None
+    h = HANDLERS.get((service, operation))
+    if h is None:
+        raise UnknownOperationException(
+            f"ecslab does not simulate {service}:{operation} yet; see the README for what is covered"
+        )
+    if not isinstance(params, dict):
+        raise SerializationException("the request body must be a JSON object")
+    problems = check_input(op.input_shape, params)
+    if problems:
+        typed = [p for p in problems if "missing required" not in p]
+        if typed:
+            raise SerializationException(
+                f"{len(typed)} serialization error(s): " + "; ".join(typed)
+            )
+        names = [p.split(":")[0] for p in problems]
+        raise ValidationException(
+            f"{len(names)} validation error{'s' if len(names) > 1 else ''} detected: "
+            + "; ".join(
+                f"Value null at '{n}' failed to satisfy constraint: Member must not be null"
+                for n in names
+            )
+        )
+    detail = {"operation": operation, "params": params}
+    with lab._command("ApiCalled", service, detail, record=h.mutating, resource=operation):
+        result = h.fn(lab, params) or {}
+    body = to_wire(op.output_shape, result) if op.output_shape is not None else {}
+    if _check_shapes():
+        problems = check_output(op.output_shape, body)
+        if problems:
+            raise InternalFailure(
+                f"ecslab produced a response that does not match {service}:{operation}: {problems[:5]}"
+            )
+    return body
+
+
+class Response:
+    __slots__ = ("status", "headers", "body")
+
+    def __init__(self, status: int, headers: dict[str, str], body: bytes):
+        self.status, self.headers, self.body = status, headers, body
+
+
+def _headers(lab, content_type: str, body: bytes) -> dict[str, str]:
+    return {
+        "x-amzn-RequestId": lab._next_request_id(),
+        "Content-Type": content_type,
+        "Content-Length": str(len(body)),
+        "Date": format_datetime(lab.now, usegmt=True),
+    }
+
+
+def _json_error(lab, err: AwsError, content_type: str) -> Response:
+    body = json.dumps({"__type": err.code, "message": err.message}).encode()
+    return Response(err.status, _headers(lab, content_type, body), body)
+
+
+def handle_http(lab, method: str, path: str, headers: dict[str, str], body: bytes) -> Response:
+    """Answer one HTTP request exactly as the AWS endpoint would (JSON protocol services)."""
+    h = {
+        (k.decode("latin-1") if isinstance(k, bytes) else k).lower(): (
+            v.decode("latin-1") if isinstance(v, bytes) else v
+        )
+        for k, v in headers.items()
+    }
+    ctype = "application/x-amz-json-1.1"
+    target = h.get("x-amz-target")
+    if target is None:
+        return _json_error(
+            lab,
+            error_for_code("UnknownOperationException")(
+                "Missing X-Amz-Target header; ecslab answers the AWS JSON protocol here"
+            ),
+            ctype,
+        )
+    prefix, _, operation = target.rpartition(".")
+    service = service_for_target_prefix(prefix)
+    if service is None or not operation:
+        return _json_error(lab, UnknownOperationException(f"unknown target {target!r}"), ctype)
+    ctype = "application/x-amz-json-" + service_model(service).metadata.get("jsonVersion", "1.1")
+    scope = _SCOPE.search(h.get("authorization", ""))
+    if scope is None:
+        err = error_for_code("MissingAuthenticationTokenException", 403)(
+            "Missing Authentication Token"
+        )
+        return _json_error(lab, err, ctype)
+    if scope["region"] != lab.region:
+        err = error_for_code("UnrecognizedClientException")(
+            f"This ecslab lab simulates region {lab.region}; the request was signed for {scope['region']}. "
+            f"Use --region {lab.region} (or AWS_DEFAULT_REGION={lab.region})."
+        )
+        return _json_error(lab, err, ctype)
+    if method.upper() != "POST":
+        return _json_error(
+            lab, SerializationException("JSON protocol requests must be POST"), ctype
+        )
+    if len(body) > MAX_BODY:
+        return _json_error(lab, SerializationException("request body too large"), ctype)
+    try:
+        params = json.loads(body.decode("utf-8") or "{}") if body else {}
+    except (UnicodeDecodeError, json.JSONDecodeError) as e:
+        return _json_error(
+            lab, SerializationException(f"malformed JSON in request body: {e}"), ctype
+        )
+    try:
+        result = call(lab, service, operation, params)
+    except AwsError as err:
+        return _json_error(lab, err, ctype)
+    except Exception as e:  # a bug in ecslab: never a traceback at the learner
+        return _json_error(
+            lab,
+            InternalFailure(f"ecslab internal error in {operation}: {type(e).__name__}: {e}"),
+            ctype,
+        )
+    out = json.dumps(result, separators=(",", ":")).encode()
+    return Response(200, _headers(lab, ctype, out), out)

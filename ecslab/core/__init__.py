@@ -1,0 +1,1 @@
+"""Core of the engine: simulated clock, event table, ids, errors, seeded randomness."""

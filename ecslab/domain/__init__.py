@@ -1,0 +1,25 @@
+"""Domain layer: the simulated account's resources and their behaviour (snake_case inside).
+
+``build_domains(lab)`` attaches one object per domain to a fresh lab. Each domain may implement
+``cluster_counts(cluster_arn) -> dict`` (contributing to DescribeClusters counts),
+``blocks_cluster_delete(cluster_arn)`` (raising the AWS error that forbids deleting it) and
+``owns(arn) -> bool`` (for the tagging API).
+"""
+
+from __future__ import annotations
+
+from .clusters import Clusters
+from .tagging import Tags
+
+__all__ = ["build_domains"]
+
+
+def build_domains(lab) -> None:
+    lab.domains = []
+
+    def add(name, obj):
+        setattr(lab, name, obj)
+        lab.domains.append(obj)
+
+    add("clusters", Clusters(lab))
+    add("tags", Tags(lab))

@@ -1,0 +1,295 @@
+"""The Lab: one simulated AWS account in one region, on a simulated clock.
+
+A lab is its event table. Every input that changed something (an API call, the clock moving, a
+lab action such as a fault) is a row, followed by the past-tense facts it caused. ``save`` writes
+the table; ``load`` replays the inputs into a fresh lab and checks that every regenerated fact
+equals the saved one, so the loaded lab answers every describe/list call exactly as the original.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import tempfile
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .core.clock import EPOCH_START, Clock, parse_duration
+from .core.errors import AwsError
+from .core.events import Event, EventLog
+from .core.rng import LabRandom
+
+__all__ = ["Lab", "ReplayMismatch", "lab_action"]
+
+FORMAT = 1
+
+#: name -> function(lab, **args); see :func:`lab_action`.
+_ACTIONS: dict[str, Callable[..., Any]] = {}
+
+
+def lab_action(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Register a lab-level action (fault injection, removing a role ...) so it is recorded as a
+    ``LabActed`` input and replayed on load. Call it as ``lab.act(name, **kwargs)``; arguments must
+    be JSON-serialisable."""
+    _ACTIONS[fn.__name__] = fn
+    return fn
+
+
+class ReplayMismatch(RuntimeError):
+    """Replaying a saved lab did not regenerate the same facts (the engine's behaviour changed)."""
+
+
+class Lab:
+    """A simulated AWS account. See the README for a tour."""
+
+    def __init__(
+        self,
+        region: str = "ap-east-1",
+        seed: int = 0,
+        account_id: str = "123456789012",
+        start: datetime = EPOCH_START,
+    ) -> None:
+        if not (isinstance(account_id, str) and len(account_id) == 12 and account_id.isdigit()):
+            raise ValueError("account_id must be 12 digits, like '123456789012'")
+        self.region = region
+        self.seed = int(seed)
+        self.account_id = account_id
+        self.start = start
+        self._lock = threading.RLock()
+        self._requests = 0
+        self._reset()
+
+    # -- state ---------------------------------------------------------------------------------
+
+    def _reset(self) -> None:
+        """Fresh, empty state (used by __init__ and by replay)."""
+        from .domain import build_domains
+
+        self.clock = Clock(self.start)
+        self.log = EventLog()
+        self.random = LabRandom(self.seed)
+        self._depth = 0
+        self._replaying = False
+        build_domains(self)
+
+    @property
+    def now(self) -> datetime:
+        """The simulated time (UTC)."""
+        return self.clock.now
+
+    @property
+    def events(self) -> pd.DataFrame:
+        """The event table as a DataFrame (see ``ecslab.core.events.DTYPES`` for its schema)."""
+        return self.log.frame()
+
+    # -- recording -------------------------------------------------------------------------------
+
+    def emit(
+        self,
+        kind: str,
+        service: str,
+        *,
+        cluster: str | None = None,
+        resource: str | None = None,
+        **detail: Any,
+    ) -> Event:
+        """Record a past-tense fact (``ClusterCreated``, ``TaskStopped`` ...) at the current time."""
+        event = self.log.append(self.now, "fact", kind, service, cluster, resource, detail)
+        self.random.reset(len(self.log))
+        return event
+
+    @contextmanager
+    def _command(
+        self,
+        kind: str,
+        service: str,
+        detail: dict[str, Any],
+        *,
+        record: bool = True,
+        resource: str | None = None,
+    ) -> Iterator[None]:
+        """Run one input atomically: on error, the event table and state are as before."""
+        with self._lock:
+            outer = self._depth == 0
+            mark = len(self.log)
+            if outer and record:
+                self.log.append(self.now, "input", kind, service, None, resource, detail)
+            if outer:
+                self.random.reset(len(self.log))
+            self._depth += 1
+            try:
+                yield
+            except BaseException:
+                self._depth -= 1
+                if outer:
+                    self._undo(mark)
+                raise
+            else:
+                self._depth -= 1
+                if outer and not record and len(self.log) != mark:
+                    # A read-only call must not change anything; if one did, undo and complain.
+                    self._undo(mark)
+                    raise RuntimeError(f"read-only {kind} {resource} changed the lab")
+
+    def _undo(self, mark: int) -> None:
+        facts_added = any(e.origin == "fact" for e in self.log[mark:])
+        self.log.truncate(mark)
+        if facts_added:
+            # State changed before the error: rebuild it from the inputs that remain.
+            kept = list(self.log)
+            self._reset()
+            self._replay(kept, check=False)
+
+    def _next_request_id(self) -> str:
+        """Deterministic request ids (they appear in ResponseMetadata that learners print)."""
+        with self._lock:
+            self._requests += 1
+            n = self._requests
+        h = f"{(self.seed * 0x9E3779B1 + n * 0x85EBCA77) & 0xFFFFFFFFFFFFFFFF:016x}{n:016x}"
+        return f"{h[0:8]}-{h[8:12]}-4{h[13:16]}-a{h[17:20]}-{h[20:32]}"
+
+    # -- time --------------------------------------------------------------------------------------
+
+    def advance(self, duration: str | float | int | timedelta) -> datetime:
+        """Move simulated time forward (``"90s"``, ``"5m"``, seconds, or a timedelta), firing every
+        timer that falls due, in order. Returns the new time."""
+        delta = parse_duration(duration)
+        return self.advance_to(self.now + delta)
+
+    def advance_to(self, target: datetime) -> datetime:
+        """Move simulated time forward to ``target`` (a timezone-aware datetime)."""
+        if target.tzinfo is None:
+            raise ValueError("target must be timezone-aware (UTC)")
+        if target < self.now:
+            raise ValueError(
+                f"the simulated clock cannot move backwards (now is {self.now.isoformat()})"
+            )
+        detail = {"to": target.isoformat(), "seconds": (target - self.now).total_seconds()}
+        with self._command("ClockAdvanced", "lab", detail):
+            self.clock.advance_to(target)
+        return self.now
+
+    # -- lab actions --------------------------------------------------------------------------------
+
+    def act(self, action: str, **args: Any) -> Any:
+        """Run a registered lab action (recorded, so replay repeats it)."""
+        fn = _ACTIONS.get(action)
+        if fn is None:
+            raise ValueError(f"unknown lab action {action!r}; known: {sorted(_ACTIONS)}")
+        json.dumps(args)  # arguments must survive save/load
+        with self._command("LabActed", "lab", {"action": action, "args": args}, resource=action):
+            return fn(self, **args)
+
+    # -- clients -----------------------------------------------------------------------------------
+
+    def client(self, service: str, **kwargs: Any):
+        """A real boto3 client for ``service`` whose requests this lab answers in-process."""
+        from .adapters.boto import make_client
+
+        return make_client(self, service, **kwargs)
+
+    # -- save / load ---------------------------------------------------------------------------------
+
+    def _header(self) -> dict[str, Any]:
+        from . import __version__
+
+        return {
+            "ecslab": __version__,
+            "format": FORMAT,
+            "region": self.region,
+            "seed": self.seed,
+            "account_id": self.account_id,
+            "start": self.start.isoformat(),
+        }
+
+    def save(self, path: str | os.PathLike) -> Path:
+        """Write the event table (JSON lines; gzip if the name ends in .gz), atomically."""
+        path = Path(path)
+        with self._lock:
+            lines = [json.dumps(self._header(), sort_keys=True)] + [e.to_json() for e in self.log]
+        data = ("\n".join(lines) + "\n").encode()
+        if path.suffix == ".gz":
+            data = gzip.compress(data, mtime=0)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+                f.flush()
+                os.fsync(f.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        return path
+
+    @classmethod
+    def load(cls, path: str | os.PathLike, *, until: datetime | None = None) -> Lab:
+        """Rebuild a lab by replaying a saved event table (optionally only up to ``until``)."""
+        raw = Path(path).read_bytes()
+        if raw[:2] == b"\x1f\x8b":
+            raw = gzip.decompress(raw)
+        lines = raw.decode().splitlines()
+        if not lines:
+            raise ValueError(f"{path} is empty, not an ecslab event table")
+        header = json.loads(lines[0])
+        if header.get("format") != FORMAT:
+            raise ValueError(f"{path}: unsupported event-table format {header.get('format')!r}")
+        lab = cls(
+            region=header["region"],
+            seed=header["seed"],
+            account_id=header["account_id"],
+            start=datetime.fromisoformat(header["start"]),
+        )
+        events = [Event.from_json(line) for line in lines[1:] if line.strip()]
+        if until is None:
+            lab._replay(events, check=True)
+        else:
+            # The lab as it was at ``until``: inputs up to then, the last clock move cut short.
+            lab._replay([e for e in events if e.time <= until], check=False, until=until)
+        return lab
+
+    def _replay(self, events: list[Event], *, check: bool, until: datetime | None = None) -> None:
+        from .api.dispatch import call
+
+        self._replaying = True
+        try:
+            for e in events:
+                if e.origin != "input":
+                    continue
+                if e.kind == "ClockAdvanced":
+                    target = datetime.fromisoformat(e.detail["to"])
+                    self.advance_to(min(target, until) if until is not None else target)
+                elif e.kind == "ApiCalled":
+                    try:
+                        call(self, e.service, e.detail["operation"], e.detail["params"])
+                    except AwsError as err:
+                        raise ReplayMismatch(
+                            f"replaying event {e.seq} ({e.detail['operation']}) failed: {err}"
+                        ) from None
+                elif e.kind == "LabActed":
+                    self.act(e.detail["action"], **e.detail["args"])
+                else:
+                    raise ReplayMismatch(f"event {e.seq}: unknown input kind {e.kind!r}")
+        finally:
+            self._replaying = False
+        if check:
+            if len(self.log) != len(events):
+                raise ReplayMismatch(
+                    f"replay produced {len(self.log)} events, the saved table has {len(events)}"
+                )
+            for mine, theirs in zip(self.log, events, strict=True):
+                if not mine.same_fact(theirs):
+                    raise ReplayMismatch(
+                        f"event {theirs.seq} differs on replay:\n saved:    {theirs.to_json()}\n replayed: {mine.to_json()}"
+                    )
+
+    def __repr__(self) -> str:
+        return f"Lab(region={self.region!r}, seed={self.seed}, now={self.now.isoformat()}, events={len(self.log)})"
