@@ -1,0 +1,21 @@
+"""Benchmarks run in CI as smoke tests at a small size (their full figures go in the README)."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_bench_calls_small():
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "bench_calls.py"), "--small"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    assert lines[0].startswith("call") and "ratio to peer" in lines[0]
+    rows = {ln.split()[0]: float(ln.split()[1]) for ln in lines[1:]}
+    assert set(rows) == {"CreateCluster", "DescribeClusters"} and all(v > 0 for v in rows.values())
