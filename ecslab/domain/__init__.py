@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 from .clusters import Clusters
+from .logs import Logs
 from .tagging import Tags
 
 __all__ = ["build_domains"]
@@ -23,3 +24,4 @@ def build_domains(lab) -> None:
 
     add("clusters", Clusters(lab))
     add("tags", Tags(lab))
+    add("logs", Logs(lab))
