@@ -55,6 +55,7 @@ class Lab:
         seed: int = 0,
         account_id: str = "123456789012",
         start: datetime = EPOCH_START,
+        prices: str | os.PathLike | None = None,
     ) -> None:
         if not (isinstance(account_id, str) and len(account_id) == 12 and account_id.isdigit()):
             raise ValueError("account_id must be 12 digits, like '123456789012'")
@@ -64,6 +65,9 @@ class Lab:
         self.start = start
         self._lock = threading.RLock()
         self._requests = 0
+        from .domain.billing import PriceBook
+
+        self.prices = PriceBook.for_lab(region, prices)
         self._reset()
 
     # -- state ---------------------------------------------------------------------------------
@@ -207,6 +211,9 @@ class Lab:
             "seed": self.seed,
             "account_id": self.account_id,
             "start": self.start.isoformat(),
+            "prices": {
+                k: [p.usd, p.unit, p.source] for k, p in sorted(self.prices.overrides.items())
+            },
         }
 
     def save(self, path: str | os.PathLike) -> Path:
@@ -248,6 +255,9 @@ class Lab:
             account_id=header["account_id"],
             start=datetime.fromisoformat(header["start"]),
         )
+        from .domain.billing.prices import Price
+
+        lab.prices.overrides = {k: Price(*v) for k, v in header.get("prices", {}).items()}
         events = [Event.from_json(line) for line in lines[1:] if line.strip()]
         if until is None:
             lab._replay(events, check=True)
@@ -290,6 +300,28 @@ class Lab:
                     raise ReplayMismatch(
                         f"event {theirs.seq} differs on replay:\n saved:    {theirs.to_json()}\n replayed: {mine.to_json()}"
                     )
+
+    # -- queries ---------------------------------------------------------------------------------------
+
+    def costs(
+        self,
+        by: str | list[str] | None = None,
+        *,
+        start: datetime | None = None,
+        end: datetime | None = None,
+        freq: str | None = "h",
+    ) -> pd.DataFrame:
+        """What this lab's resources would cost (a tidy table; see ``ecslab.domain.billing``).
+
+        ECS itself is free. Rows: resource, resource_type, launch_type, cluster, service, task,
+        hour, quantity, unit, rate, cost, price_source, note. ``by="resource_type"`` (or a list of
+        columns) sums ``cost``. ``note`` says when prices are not the lab region's."""
+        from .domain.billing import costs
+
+        with self._lock:
+            events = self.events
+            now = self.now
+        return costs(events, self.prices, now, start=start, end=end, freq=freq, by=by)
 
     def __repr__(self) -> str:
         return f"Lab(region={self.region!r}, seed={self.seed}, now={self.now.isoformat()}, events={len(self.log)})"

@@ -1,0 +1,317 @@
+"""Billable intervals from the event table (vectorised: merge_asof pairs starts with stops).
+
+Each function returns one row per billable interval and cost component with the columns of
+``INTERVAL_COLUMNS``: who (resource, resource_type, launch_type, cluster, service, task), when
+(t0, t1 -- the *billed* interval, minimums included), what (unit, per_hour: units billed per
+hour of the interval) and at what price (rate per unit, price_source).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .prices import HOURS_PER_MONTH, PriceBook
+
+__all__ = [
+    "INTERVAL_COLUMNS",
+    "ec2_intervals",
+    "fargate_intervals",
+    "ecr_intervals",
+    "insights_intervals",
+]
+
+INTERVAL_COLUMNS = [
+    "resource",
+    "resource_type",
+    "launch_type",
+    "cluster",
+    "service",
+    "task",
+    "t0",
+    "t1",
+    "unit",
+    "per_hour",
+    "rate",
+    "price_source",
+]
+GIB = 1024**3
+MIN_SECONDS = 60
+
+
+def _empty() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            c: pd.Series(
+                dtype="datetime64[ns, UTC]"
+                if c in ("t0", "t1")
+                else ("float64" if c in ("per_hour", "rate") else "object")
+            )
+            for c in INTERVAL_COLUMNS
+        }
+    )
+
+
+def _details(rows: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Pull ``keys`` out of the detail dicts of the (already filtered, small) rows."""
+    d = rows["detail"].tolist()
+    return pd.DataFrame({k: [x.get(k) for x in d] for k in keys}, index=rows.index)
+
+
+def _pair(
+    events: pd.DataFrame, start_kinds: list[str], stop_kinds: list[str], now: pd.Timestamp
+) -> pd.DataFrame:
+    """Start rows with the time of the first stop of the same resource after them (or ``now``)."""
+    kinds = events["kind"]
+    starts = events[kinds.isin(start_kinds)][
+        ["time", "resource", "cluster", "detail", "seq"]
+    ].sort_values("time", kind="stable")
+    if starts.empty:
+        return starts.assign(stop=pd.Series(dtype="datetime64[ns, UTC]"))
+    stops = events[kinds.isin(stop_kinds)][["time", "resource"]].sort_values("time", kind="stable")
+    stops = stops.rename(columns={"time": "stop"}).assign(time=lambda s: s["stop"])
+    merged = pd.merge_asof(
+        starts, stops, on="time", by="resource", direction="forward", allow_exact_matches=True
+    )
+    merged["stop"] = merged["stop"].fillna(now)
+    return merged
+
+
+def _billed(t0: pd.Series, stop: pd.Series, minimum: int = MIN_SECONDS) -> pd.Series:
+    secs = np.ceil((stop - t0).dt.total_seconds().to_numpy())
+    secs = np.maximum(secs, minimum)
+    return t0 + pd.to_timedelta(secs, unit="s")
+
+
+def ec2_intervals(events: pd.DataFrame, prices: PriceBook, now: pd.Timestamp) -> pd.DataFrame:
+    """Each instance from running to terminated/stopped (or now): per second, 60 s minimum."""
+    p = _pair(events, ["InstanceRunning"], ["InstanceStopped", "InstanceTerminated"], now)
+    if p.empty:
+        return _empty()
+    d = _details(p, ["instance_type"])
+    by_type = {t: prices.ec2_hourly(t) for t in d["instance_type"].unique()}
+    return pd.DataFrame(
+        {
+            "resource": p["resource"].to_numpy(),
+            "resource_type": "ec2-instance",
+            "launch_type": "EC2",
+            "cluster": None,
+            "service": None,
+            "task": None,
+            "t0": p["time"].to_numpy(),
+            "t1": _billed(p["time"], p["stop"]).to_numpy(),
+            "unit": "instance-hours (" + d["instance_type"].astype(str) + ")",
+            "per_hour": 1.0,
+            "rate": d["instance_type"].map(lambda t: by_type[t].usd).astype(float).to_numpy(),
+            "price_source": d["instance_type"].map(lambda t: by_type[t].source).to_numpy(),
+        }
+    )
+
+
+def fargate_intervals(events: pd.DataFrame, prices: PriceBook, now: pd.Timestamp) -> pd.DataFrame:
+    """Each Fargate task's requested vCPU, GB and ephemeral GB over 20, from pull start to stop."""
+    p = _pair(events, ["TaskPullStarted"], ["TaskStopped"], now)
+    if p.empty:
+        return _empty()
+    d = _details(
+        p, ["launch_type", "cpu", "memory", "ephemeral_gib", "os", "arch", "capacity", "service"]
+    )
+    keep = (d["launch_type"] == "FARGATE").to_numpy()
+    p, d = p[keep], d[keep]
+    if p.empty:
+        return _empty()
+    t1 = _billed(p["time"], p["stop"])
+    parts = []
+    combos = d[["os", "arch", "capacity"]].fillna(
+        {"os": "linux", "arch": "x86_64", "capacity": "on_demand"}
+    )
+    vcpu_rate, gb_rate, src = [], [], []
+    cache = {}
+    for key in map(tuple, combos.to_numpy()):
+        if key not in cache:
+            cache[key] = prices.fargate(*key)
+        v, g = cache[key]
+        vcpu_rate.append(v.usd)
+        gb_rate.append(g.usd)
+        src.append(v.source)
+    eph = prices.fargate_ephemeral_gb_hour()
+    base = {
+        "resource": p["resource"].to_numpy(),
+        "resource_type": "fargate-task",
+        "launch_type": "FARGATE",
+        "cluster": p["cluster"].to_numpy(),
+        "service": d["service"].to_numpy(),
+        "task": p["resource"].to_numpy(),
+        "t0": p["time"].to_numpy(),
+        "t1": t1.to_numpy(),
+    }
+    cpu = d["cpu"].astype(float).to_numpy() / 1024
+    mem = d["memory"].astype(float).to_numpy() / 1024
+    extra = np.maximum(d["ephemeral_gib"].fillna(20).astype(float).to_numpy() - 20, 0)
+    parts.append(
+        pd.DataFrame(
+            {**base, "unit": "vCPU-hours", "per_hour": cpu, "rate": vcpu_rate, "price_source": src}
+        )
+    )
+    parts.append(
+        pd.DataFrame(
+            {**base, "unit": "GB-hours", "per_hour": mem, "rate": gb_rate, "price_source": src}
+        )
+    )
+    if (extra > 0).any():
+        m = extra > 0
+        parts.append(
+            pd.DataFrame(
+                {k: (v[m] if isinstance(v, np.ndarray) else v) for k, v in base.items()}
+                | {
+                    "unit": "ephemeral GB-hours",
+                    "per_hour": extra[m],
+                    "rate": eph.usd,
+                    "price_source": eph.source,
+                }
+            )
+        )
+    return pd.concat(parts, ignore_index=True)
+
+
+def _steps(changes: pd.DataFrame, key: str, value: str, now: pd.Timestamp) -> pd.DataFrame:
+    """Piecewise-constant level per ``key`` from signed ``value`` changes at ``time``."""
+    c = changes.sort_values(["time"], kind="stable")
+    c = c.groupby([key, "time"], sort=False, as_index=False)[value].sum()
+    c = c.sort_values([key, "time"], kind="stable")
+    c["level"] = c.groupby(key)[value].cumsum()
+    c["t1"] = c.groupby(key)["time"].shift(-1).fillna(now)
+    return c[(c["level"] > 0) & (c["t1"] > c["time"])]
+
+
+def ecr_intervals(events: pd.DataFrame, prices: PriceBook, now: pd.Timestamp) -> pd.DataFrame:
+    """Stored bytes per repository over time (pushed minus deleted), per GB-month, prorated hourly."""
+    rows = events[events["kind"].isin(["ImagePushed", "ImageDeleted"])]
+    if rows.empty:
+        return _empty()
+    d = _details(rows, ["repository", "size"])
+    sign = np.where(rows["kind"].to_numpy() == "ImagePushed", 1.0, -1.0)
+    ch = pd.DataFrame(
+        {
+            "time": rows["time"].to_numpy(),
+            "repository": d["repository"].to_numpy(),
+            "bytes": sign * d["size"].fillna(0).astype(float).to_numpy(),
+        }
+    )
+    st = _steps(ch, "repository", "bytes", now)
+    price = prices.ecr_storage_gb_month()
+    return pd.DataFrame(
+        {
+            "resource": st["repository"].to_numpy(),
+            "resource_type": "ecr-repository",
+            "launch_type": None,
+            "cluster": None,
+            "service": None,
+            "task": None,
+            "t0": st["time"].to_numpy(),
+            "t1": st["t1"].to_numpy(),
+            "unit": "GB-months",
+            "per_hour": st["level"].to_numpy() / GIB / HOURS_PER_MONTH,
+            "rate": price.usd,
+            "price_source": price.source,
+        }
+    )
+
+
+#: Metrics per resource for Container Insights cost, per the seed walkthrough.
+INSIGHTS_METRICS = {"cluster": 8, "task": 6, "service": 11}
+
+
+def insights_intervals(events: pd.DataFrame, prices: PriceBook, now: pd.Timestamp) -> pd.DataFrame:
+    """Custom metrics reported while Container Insights is on for a cluster, prorated hourly."""
+    k = events["kind"]
+    rel = events[
+        k.isin(
+            [
+                "ClusterCreated",
+                "ClusterSettingsUpdated",
+                "ClusterDeleted",
+                "TaskRunning",
+                "TaskStopped",
+                "ServiceCreated",
+                "ServiceDeleted",
+            ]
+        )
+    ]
+    if rel.empty:
+        return _empty()
+    rel = rel.sort_values("seq")
+    # Insights on/off per cluster as a step function.
+    setting = [
+        (
+            1.0
+            if (d.get("settings") or {}).get("containerInsights") in ("enabled", "enhanced")
+            else 0.0
+        )
+        if kind != "ClusterDeleted"
+        else 0.0
+        for kind, d in zip(rel["kind"], rel["detail"], strict=True)
+    ]
+    is_cfg = (
+        rel["kind"].isin(["ClusterCreated", "ClusterSettingsUpdated", "ClusterDeleted"]).to_numpy()
+    )
+    has_insights = np.array(
+        [
+            ("settings" in d and "containerInsights" in (d.get("settings") or {}))
+            or kind == "ClusterDeleted"
+            for kind, d in zip(rel["kind"], rel["detail"], strict=True)
+        ]
+    )
+    cfg = pd.DataFrame(
+        {"time": rel["time"].to_numpy(), "cluster": rel["cluster"].to_numpy(), "on": setting}
+    )[is_cfg & has_insights]
+    # Metric count per cluster from tasks (RUNNING..STOPPED) and services (created..deleted).
+    weights = {"TaskRunning": 6, "TaskStopped": -6, "ServiceCreated": 11, "ServiceDeleted": -11}
+    w = rel["kind"].map(weights).fillna(0).astype(float).to_numpy()
+    base = pd.DataFrame(
+        {"time": rel["time"].to_numpy(), "cluster": rel["cluster"].to_numpy(), "n": w}
+    )
+    created = rel["kind"].to_numpy() == "ClusterCreated"
+    base.loc[created, "n"] = INSIGHTS_METRICS["cluster"]
+    base.loc[rel["kind"].to_numpy() == "ClusterDeleted", "n"] = -INSIGHTS_METRICS["cluster"]
+    if cfg.empty:
+        return _empty()
+    times = (
+        pd.concat([base[["time", "cluster"]], cfg[["time", "cluster"]]])
+        .drop_duplicates()
+        .sort_values(["cluster", "time"], kind="stable")
+    )
+    n = (
+        base.groupby(["cluster", "time"], as_index=False)["n"]
+        .sum()
+        .sort_values(["cluster", "time"])
+    )
+    n["count"] = n.groupby("cluster")["n"].cumsum()
+    grid = pd.merge_asof(
+        times.sort_values("time"),
+        n.sort_values("time")[["time", "cluster", "count"]],
+        on="time",
+        by="cluster",
+    )
+    grid = pd.merge_asof(grid.sort_values("time"), cfg.sort_values("time"), on="time", by="cluster")
+    grid = grid.fillna({"count": 0, "on": 0}).sort_values(["cluster", "time"], kind="stable")
+    grid["metrics"] = grid["count"] * grid["on"]
+    grid["t1"] = grid.groupby("cluster")["time"].shift(-1).fillna(now)
+    grid = grid[(grid["metrics"] > 0) & (grid["t1"] > grid["time"])]
+    price = prices.cloudwatch_metric_month(1)
+    return pd.DataFrame(
+        {
+            "resource": grid["cluster"].to_numpy(),
+            "resource_type": "container-insights",
+            "launch_type": None,
+            "cluster": grid["cluster"].to_numpy(),
+            "service": None,
+            "task": None,
+            "t0": grid["time"].to_numpy(),
+            "t1": grid["t1"].to_numpy(),
+            "unit": "metric-months",
+            "per_hour": grid["metrics"].to_numpy() / HOURS_PER_MONTH,
+            "rate": price.usd,
+            "price_source": price.source,
+        }
+    )

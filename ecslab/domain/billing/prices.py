@@ -1,0 +1,119 @@
+"""Price book: shipped us-east-1 list prices, optionally overridden by a regional CSV.
+
+Override CSV format (one row per price; ``Lab(prices="hk.csv")``)::
+
+    item,unit,usd,source,as_of
+    ec2:m5.large,hour,0.124,"my invoice",2026-10
+    fargate:linux/x86_64/on_demand:vcpu,hour,0.05056,"aws.amazon.com/fargate/pricing",2026-10
+    fargate:linux/x86_64/on_demand:gb,hour,0.00553,...
+    fargate:ephemeral_gb,hour,0.000111,...
+    ecr:storage_gb,month,0.10,...
+    cloudwatch:metric,month,0.30,...
+
+Items not in the CSV keep the shipped us-east-1 price and are marked so. ecslab never invents a
+regional price: a lab outside us-east-1 without an override shows a note on every cost row.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from ...core import catalog
+
+__all__ = ["PriceBook", "Price", "HOURS_PER_MONTH", "CW_METRIC_TIERS"]
+
+HOURS_PER_MONTH = 730  # AWS prorates monthly prices over 730 hours
+#: CloudWatch custom metrics, USD per metric-month (us-east-1; ecs_facts.md section J).
+CW_METRIC_TIERS = ((10_000, 0.30), (240_000, 0.10), (750_000, 0.05), (float("inf"), 0.02))
+ECR_STORAGE_GB_MONTH = 0.10  # us-east-1, private repositories (ecs_facts.md section K; [V3])
+SHIPPED_SOURCE = "us-east-1 list price shipped with ecslab"
+
+
+@dataclass(frozen=True)
+class Price:
+    usd: float
+    unit: str
+    source: str
+
+
+@dataclass
+class PriceBook:
+    region: str = "us-east-1"
+    overrides: dict[str, Price] = field(default_factory=dict)
+
+    @classmethod
+    def for_lab(cls, region: str, path: str | os.PathLike | None = None) -> PriceBook:
+        book = cls(region=region)
+        if path is not None:
+            df = pd.read_csv(path, comment="#")
+            missing = {"item", "unit", "usd"} - set(df.columns)
+            if missing:
+                raise ValueError(
+                    f"price CSV {path} lacks columns {sorted(missing)}; see ecslab.domain.billing.prices"
+                )
+            for row in df.itertuples(index=False):
+                src = f"{getattr(row, 'source', 'user price table')} ({getattr(row, 'as_of', 'undated')})"
+                book.overrides[str(row.item)] = Price(float(row.usd), str(row.unit), src)
+        return book
+
+    @property
+    def note(self) -> str:
+        """Shown with every cost table and chart when prices are not the lab region's."""
+        if self.region == "us-east-1":
+            return ""
+        if self.overrides:
+            return f"prices for {self.region} from the loaded price table; items it lacks use us-east-1 list prices"
+        return f"us-east-1 list prices: ecslab ships no {self.region} prices (load a price table with Lab(prices=...))"
+
+    def _get(self, item: str, shipped: float, unit: str) -> Price:
+        if item in self.overrides:
+            return self.overrides[item]
+        src = (
+            SHIPPED_SOURCE
+            if self.region == "us-east-1"
+            else f"{SHIPPED_SOURCE} (lab region {self.region})"
+        )
+        return Price(shipped, unit, src)
+
+    def ec2_hourly(self, instance_type: str) -> Price:
+        row = catalog.instance_type(instance_type)
+        shipped = float("nan") if row is None else float(row["price_us_east_1"])
+        return self._get(f"ec2:{instance_type}", shipped, "hour")
+
+    def fargate(
+        self, os_: str = "linux", arch: str = "x86_64", capacity: str = "on_demand"
+    ) -> tuple[Price, Price]:
+        """(per vCPU-hour, per GB-hour)."""
+        fp = catalog.fargate_prices()
+        row = fp[
+            (fp.os == os_)
+            & (fp.arch == arch)
+            & (fp.capacity == capacity)
+            & (fp.region == "us-east-1")
+        ]
+        if row.empty:
+            raise ValueError(f"no Fargate price for {os_}/{arch}/{capacity}")
+        r = row.iloc[0]
+        key = f"fargate:{os_}/{arch}/{capacity}"
+        return self._get(key + ":vcpu", float(r.usd_per_vcpu_hour), "hour"), self._get(
+            key + ":gb", float(r.usd_per_gb_hour), "hour"
+        )
+
+    def fargate_ephemeral_gb_hour(self) -> Price:
+        fp = catalog.fargate_prices()
+        return self._get(
+            "fargate:ephemeral_gb",
+            float(fp.usd_ephemeral_storage_per_gb_hour_above_20gib.iloc[0]),
+            "hour",
+        )
+
+    def ecr_storage_gb_month(self) -> Price:
+        return self._get("ecr:storage_gb", ECR_STORAGE_GB_MONTH, "month")
+
+    def cloudwatch_metric_month(self, nth_metric: float = 1) -> Price:
+        """Tiered: the rate for the tier that metric number ``nth_metric`` falls in."""
+        shipped = next(rate for limit, rate in CW_METRIC_TIERS if nth_metric <= limit)
+        return self._get("cloudwatch:metric", shipped, "month")

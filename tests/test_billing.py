@@ -1,0 +1,91 @@
+"""Billing as queries over the event table: worked examples computed by hand."""
+
+import pandas as pd
+import pytest
+
+from ecslab import Lab
+from ecslab.domain.billing import COST_COLUMNS
+
+
+def test_ecs_itself_is_free():
+    lab = Lab()
+    ecs = lab.client("ecs")
+    ecs.create_cluster(clusterName="free")
+    lab.advance("3h")
+    c = lab.costs()
+    assert list(c.columns) == COST_COLUMNS
+    assert c.empty and lab.costs(by="resource_type").empty
+
+
+def test_container_insights_prorated_hourly():
+    lab = Lab()
+    ecs = lab.client("ecs")
+    ecs.create_cluster(
+        clusterName="ci", settings=[{"name": "containerInsights", "value": "enabled"}]
+    )
+    lab.advance("90m")
+    c = lab.costs()
+    # 8 cluster metrics x 1.5 h / 730 h per month x $0.30 per metric-month.
+    assert c["cost"].sum() == pytest.approx(8 * 1.5 / 730 * 0.30)
+    assert c["hour"].tolist() == [
+        pd.Timestamp("2025-01-06 09:00", tz="UTC"),
+        pd.Timestamp("2025-01-06 10:00", tz="UTC"),
+    ]
+    assert c["quantity"].tolist() == pytest.approx([8 / 730, 8 * 0.5 / 730])
+    assert set(c["unit"]) == {"metric-months"}
+
+
+def test_insights_off_costs_nothing_and_switching_on_starts_the_meter():
+    lab = Lab()
+    ecs = lab.client("ecs")
+    ecs.create_cluster(clusterName="ci")
+    lab.advance("1h")
+    assert lab.costs().empty
+    ecs.update_cluster_settings(
+        cluster="ci", settings=[{"name": "containerInsights", "value": "enabled"}]
+    )
+    lab.advance("1h")
+    ecs.delete_cluster(cluster="ci")
+    lab.advance("1h")
+    assert lab.costs()["cost"].sum() == pytest.approx(8 / 730 * 0.30)
+
+
+def test_costs_are_additive_over_disjoint_windows():
+    lab = Lab()
+    lab.client("ecs").create_cluster(
+        clusterName="ci", settings=[{"name": "containerInsights", "value": "enabled"}]
+    )
+    lab.advance("5h")
+    mid = lab.start + pd.Timedelta("2h17m")
+    total = lab.costs()["cost"].sum()
+    left = lab.costs(end=mid)["cost"].sum()
+    right = lab.costs(start=mid)["cost"].sum()
+    assert left + right == pytest.approx(total)
+    assert lab.costs(freq=None)["cost"].sum() == pytest.approx(total)
+
+
+def test_region_note_and_price_override(tmp_path):
+    assert Lab(region="us-east-1").prices.note == ""
+    assert "ships no ap-east-1 prices" in Lab().prices.note
+    csv = tmp_path / "hk.csv"
+    csv.write_text(
+        "item,unit,usd,source,as_of\ncloudwatch:metric,month,0.36,my price list,2026-10\n"
+    )
+    lab = Lab(prices=csv)
+    lab.client("ecs").create_cluster(
+        clusterName="ci", settings=[{"name": "containerInsights", "value": "enabled"}]
+    )
+    lab.advance("1h")
+    c = lab.costs()
+    assert c["rate"].tolist() == [0.36]
+    assert c["price_source"].tolist() == ["my price list (2026-10)"]
+    assert "from the loaded price table" in c["note"].iloc[0]
+    loaded = Lab.load(lab.save(tmp_path / "lab.jsonl"))
+    assert loaded.costs()["cost"].sum() == pytest.approx(c["cost"].sum())
+
+
+def test_bad_price_table(tmp_path):
+    csv = tmp_path / "bad.csv"
+    csv.write_text("name,price\nx,1\n")
+    with pytest.raises(ValueError, match="lacks columns"):
+        Lab(prices=csv)
