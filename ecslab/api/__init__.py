@@ -10,6 +10,7 @@ import importlib
 
 HANDLER_MODULES = [
     "ecslab.api.ecs_clusters",
+    "ecslab.api.ecs_taskdefs",
 ]
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from .clusters import Clusters
 from .tagging import Tags
+from .taskdefs import TaskDefinitions
 
 __all__ = ["build_domains"]
 
@@ -23,3 +24,4 @@ def build_domains(lab) -> None:
 
     add("clusters", Clusters(lab))
     add("tags", Tags(lab))
+    add("taskdefs", TaskDefinitions(lab))
