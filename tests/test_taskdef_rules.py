@@ -451,7 +451,7 @@ COVERS = {
 
 
 def test_every_rule_has_a_case():
-    from ecslab.domain.taskdef_rules import FARGATE_RULES, RULES
+    from ecslab.domain.taskdef_fargate import FARGATE_RULES, RULES
 
     ids = {case[0] for case in CASES}
     assert sorted(COVERS) == sorted(r.__name__ for r in RULES + FARGATE_RULES)

@@ -15,7 +15,8 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from .taskdef_rules import RuleContext, fargate_problem, is_ecr_image
+from .taskdef_fargate import fargate_problem
+from .taskdef_rules import RuleContext, is_ecr_image
 
 __all__ = ["normalize_container", "compatibilities", "requires_attributes", "MODELLED_ATTRIBUTES"]
 

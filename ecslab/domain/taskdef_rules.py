@@ -2,7 +2,8 @@
 
 Each rule takes a :class:`RuleContext` (the request in snake_case) and raises the AWS error for the
 first problem it finds. ``RULES`` always run; ``FARGATE_RULES`` raise when ``requiresCompatibilities``
-names FARGATE and otherwise only decide whether FARGATE appears in ``compatibilities``.
+names FARGATE and otherwise only decide whether FARGATE appears in ``compatibilities``; they live
+in :mod:`ecslab.domain.taskdef_fargate`, with ``run_rules`` that runs both lists.
 
 Message provenance: [V] quoted from AWS error output seen in public issue threads (for example
 "Invalid setting for container 'x'. At least one of 'memory' or 'memoryReservation' must be
@@ -21,12 +22,11 @@ from ..core.errors import ClientException, InvalidParameterException
 from .taskdef_sizes import (
     EC2_TASK_CPU_MAX,
     EC2_TASK_CPU_MIN,
-    fargate_pair_ok,
     parse_task_cpu,
     parse_task_memory,
 )
 
-__all__ = ["RuleContext", "RULES", "FARGATE_RULES", "run_rules", "fargate_problem", "is_ecr_image"]
+__all__ = ["RuleContext", "RULES", "FARGATE_RULES", "rule", "fargate_rule", "is_ecr_image"]
 
 NAME_RE = re.compile(r"^[A-Za-z0-9_-]{1,255}$")
 ECR_IMAGE_RE = re.compile(r"^\d{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(\.cn)?/")
@@ -372,75 +372,3 @@ def external_launch_type(ctx: RuleContext) -> None:
         raise ClientException(
             "Tasks using the External launch type do not support network mode awsvpc; use bridge, host or none."
         )  # [U]; fact: ECS Anywhere supports bridge, host and none only
-
-
-# -- Fargate ---------------------------------------------------------------------------------------
-
-
-@fargate_rule
-def fargate_network_mode(ctx: RuleContext) -> None:
-    if ctx.network_mode != "awsvpc":
-        raise ClientException(
-            "Fargate only supports network mode \u2018awsvpc\u2019."
-        )  # [V] curly quotes
-
-
-@fargate_rule
-def fargate_task_size(ctx: RuleContext) -> None:
-    if ctx.cpu_units is None:
-        raise ClientException("Fargate requires that 'cpu' be defined at the task level.")  # [V]
-    if ctx.memory_mib is None:
-        raise ClientException("Fargate requires that 'memory' be defined at the task level.")  # [U]
-    if not fargate_pair_ok(ctx.cpu_units, ctx.memory_mib):
-        raise ClientException(
-            f"No Fargate configuration exists for given values: {ctx.cpu_units} CPU, {ctx.memory_mib} memory. See the Amazon ECS documentation for the valid values."
-        )  # [V]
-
-
-@fargate_rule
-def fargate_no_privileged(ctx: RuleContext) -> None:
-    for c in ctx.containers:
-        if c.get("privileged"):
-            raise ClientException(
-                f"Tasks using the Fargate launch type do not support privileged containers (container '{c['name']}')."
-            )  # [U] in the style of the ipcMode message
-    if ctx.spec.get("ipc_mode"):
-        raise ClientException("Tasks using the Fargate launch type do not support ipcMode.")  # [V]
-    if ctx.spec.get("pid_mode") == "host":
-        raise ClientException(
-            "Tasks using the Fargate launch type do not support pidMode host."
-        )  # [U]
-
-
-@fargate_rule
-def fargate_execution_role(ctx: RuleContext) -> None:
-    if ctx.execution_role:
-        return
-    for c in ctx.containers:
-        if (c.get("log_configuration") or {}).get("log_driver") == "awslogs":
-            raise ClientException(
-                "Fargate requires task definition to have execution role ARN to support log driver awslogs."
-            )  # [V]
-        if is_ecr_image(c.get("image", "")):
-            raise ClientException(
-                "Fargate requires task definition to have execution role ARN to support ECR images."
-            )  # [V]
-
-
-def run_rules(ctx: RuleContext) -> None:
-    """Raise the first problem; FARGATE rules only when FARGATE is required."""
-    for check in RULES:
-        check(ctx)
-    if "FARGATE" in ctx.requires:
-        for check in FARGATE_RULES:
-            check(ctx)
-
-
-def fargate_problem(ctx: RuleContext) -> str | None:
-    """Why the definition is not Fargate-compatible (None when it is). Run after ``run_rules``."""
-    for check in FARGATE_RULES:
-        try:
-            check(ctx)
-        except ClientException as e:
-            return e.message
-    return None

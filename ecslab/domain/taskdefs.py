@@ -19,8 +19,9 @@ from typing import Any
 
 from ..core.errors import ClientException, InvalidParameterException
 from ..core.ids import arn, parse_arn
+from .taskdef_fargate import run_rules
 from .taskdef_normalize import compatibilities, normalize_container, requires_attributes
-from .taskdef_rules import RuleContext, run_rules
+from .taskdef_rules import RuleContext
 
 __all__ = ["TaskDefinition", "TaskDefinitions", "STATUSES"]
 
