@@ -7,7 +7,9 @@ ACTIVE -> INACTIVE (DeregisterTaskDefinition) -> DELETE_IN_PROGRESS (DeleteTaskD
 Other domains name a definition the way the API does and call :meth:`TaskDefinitions.resolve`:
 ``family`` (latest ACTIVE revision), ``family:n`` or the full ARN. ``resolve(ref, for_use=True)``
 is for RunTask / StartTask / CreateService / UpdateService: INACTIVE and DELETE_IN_PROGRESS
-revisions stay describable but cannot start anything new.
+revisions stay describable but cannot start anything new. (The API reference says INACTIVE ones
+are describable "while an active task or service references them"; the deregister page says they
+"remain discoverable in your account indefinitely" -- ecslab keeps them describable.)
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from ..core.errors import ClientException, InvalidParameterException
+from ..core.errors import AwsError, ClientException, InvalidParameterException
 from ..core.ids import arn, parse_arn
 from .taskdef_fargate import run_rules
 from .taskdef_normalize import compatibilities, normalize_container, requires_attributes
@@ -164,7 +166,7 @@ class TaskDefinitions:
             return False
         try:
             td = self.find(resource_arn)
-        except Exception:
+        except AwsError:
             return False
         return td is not None and td.arn == resource_arn
 
