@@ -11,6 +11,7 @@ import importlib
 HANDLER_MODULES = [
     "ecslab.api.ecs_clusters",
     "ecslab.api.logs",
+    "ecslab.api.ecs_taskdefs",
 ]
 
 

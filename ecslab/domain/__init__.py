@@ -11,6 +11,7 @@ from __future__ import annotations
 from .clusters import Clusters
 from .logs import Logs
 from .tagging import Tags
+from .taskdefs import TaskDefinitions
 
 __all__ = ["build_domains"]
 
@@ -25,3 +26,4 @@ def build_domains(lab) -> None:
     add("clusters", Clusters(lab))
     add("tags", Tags(lab))
     add("logs", Logs(lab))
+    add("taskdefs", TaskDefinitions(lab))
