@@ -1,0 +1,50 @@
+"""The placement engine: a vectorised pipeline over a table of candidate container instances.
+
+* :mod:`.table` -- the candidate-instance table schema (``COLUMNS``, ``check_table``) and
+  :class:`InstanceTable`, the mutable numpy view placement works on;
+* :mod:`.request` -- :class:`TaskRequest` (what a task needs) and strategy/constraint parsing;
+* :mod:`.filters` -- the named filters with their ECS failure reasons, and the "why" table;
+* :mod:`.strategies` -- binpack / spread / random as a lexicographic ranking;
+* :mod:`.query` -- the cluster query language (memberOf, ListContainerInstances filter);
+* :mod:`.place` -- ``place`` (RunTask), ``start_on`` (StartTask), ``release``.
+
+Pure functions of their inputs and the generator passed in: no lab, clock or facts here; the task
+domain calls them and emits the facts.
+"""
+
+from .filters import FILTERS, Filter, explain
+from .place import Placement, PlacementResult, place, release, start_on
+from .query import Query, parse
+from .request import (
+    Constraint,
+    Strategy,
+    TaskRequest,
+    parse_constraints,
+    parse_strategies,
+    task_request,
+)
+from .strategies import score_table
+from .table import COLUMNS, InstanceTable, check_table
+
+__all__ = [
+    "COLUMNS",
+    "FILTERS",
+    "Constraint",
+    "Filter",
+    "InstanceTable",
+    "Placement",
+    "PlacementResult",
+    "Query",
+    "Strategy",
+    "TaskRequest",
+    "check_table",
+    "explain",
+    "parse",
+    "parse_constraints",
+    "parse_strategies",
+    "place",
+    "release",
+    "score_table",
+    "start_on",
+    "task_request",
+]
