@@ -255,6 +255,7 @@ class InstanceTable:
         self.udp = ColumnBook.from_rows(f["ports_udp"], self.n, bool)
         self.groups = ColumnBook.from_rows(f["task_groups"], self.n, np.int64)
         self._attr_cache: dict[str, np.ndarray] = {}
+        self._static_cache: dict[str, np.ndarray] = {}
         self._codes_cache: dict[str, tuple[np.ndarray, int]] = {}
         self._row_of = {a: i for i, a in enumerate(self.arn)}
 
@@ -269,7 +270,10 @@ class InstanceTable:
         live = getattr(self, name, None)
         if isinstance(live, np.ndarray) and name in COLUMNS:
             return live
-        return self.frame[name].to_numpy()
+        got = self._static_cache.get(name)
+        if got is None:  # static columns never change: convert once
+            got = self._static_cache[name] = self.frame[name].to_numpy()
+        return got
 
     def attribute(self, name: str) -> np.ndarray:
         """Values of attribute ``name`` per instance (object array; None where absent)."""
