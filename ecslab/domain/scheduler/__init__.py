@@ -10,6 +10,20 @@
 
 Pure functions of their inputs and the generator passed in: no lab, clock or facts here; the task
 domain calls them and emits the facts.
+
+Verified vs modelled (details in each module's docstring):
+
+* verified -- failure reason names and that each failure carries a container-instance ARN;
+  "closest matching container-instance" in service events; memory need = memoryReservation else
+  memory; RunTask limits (count 10, 5 strategies, 10 constraints, 2000-character expressions);
+  the query language's subjects, operators, list syntax and the doc's examples; ``!=`` on an
+  attribute needs the attribute; "distinctInstance expression should not be specified.";
+  strategy semantics (binpack least remaining, spread per group/service, random; best effort);
+  dynamic host ports from 32768-60999 after the agent's last assigned port; ENI limits.
+* modelled -- one failure entry per unplaced task (all naming the closest instance); how the
+  closest instance is chosen (furthest down the filter pipeline, then earliest row); the filter
+  order; INACTIVE for every non-ACTIVE status; the constraint reasons' wording; the final random
+  tie-break; error message wording and positions of malformed expressions.
 """
 
 from .filters import FILTERS, Filter, explain

@@ -98,13 +98,13 @@ def memory_free(table: InstanceTable, request: TaskRequest, rows) -> np.ndarray:
 def tcp_ports_free(table: InstanceTable, request: TaskRequest, rows) -> np.ndarray:
     if not request.tcp_ports:
         return _all(table, rows)
-    return ~table.tcp.any_of(request.tcp_ports)[rows]
+    return ~table.tcp.any_of(request.tcp_ports, rows)
 
 
 def udp_ports_free(table: InstanceTable, request: TaskRequest, rows) -> np.ndarray:
     if not request.udp_ports:
         return _all(table, rows)
-    return ~table.udp.any_of(request.udp_ports)[rows]
+    return ~table.udp.any_of(request.udp_ports, rows)
 
 
 def eni_free(table: InstanceTable, request: TaskRequest, rows) -> np.ndarray:

@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 
 from ecslab.core.errors import InvalidParameterException
 
+from .query import parse
+
 __all__ = [
     "Constraint",
     "Strategy",
@@ -212,8 +214,6 @@ def parse_strategies(items: Iterable[Mapping] | None) -> tuple[Strategy, ...]:
 
 def parse_constraints(items: Iterable[Mapping] | None) -> tuple[Constraint, ...]:
     """Validate API placementConstraints entries ({type, expression}) and parse expressions."""
-    from .query import parse  # query imports nothing from here; local import avoids a cycle
-
     items = list(items or ())
     if len(items) > MAX_CONSTRAINTS:
         raise InvalidParameterException(

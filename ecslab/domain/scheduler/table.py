@@ -197,13 +197,13 @@ class ColumnBook:
             col = self.cols[key] = np.zeros(self.n, dtype=self.dtype)
         return col
 
-    def any_of(self, keys: Iterable) -> np.ndarray:
-        """Rows where any of ``keys`` is set (non-zero)."""
-        out = np.zeros(self.n, dtype=bool)
+    def any_of(self, keys: Iterable, rows=slice(None)) -> np.ndarray:
+        """Rows (of ``rows``) where any of ``keys`` is set (non-zero)."""
+        out = np.zeros(self.n, dtype=bool)[rows]
         for k in keys:
             col = self.cols.get(k)
             if col is not None:
-                out |= col.astype(bool, copy=False)
+                out |= col[rows].astype(bool, copy=False)
         return out
 
     def row(self, i: int) -> dict:
