@@ -10,6 +10,8 @@ import importlib
 
 HANDLER_MODULES = [
     "ecslab.api.ecs_clusters",
+    "ecslab.api.ecr_repositories",
+    "ecslab.api.ecr_images",
 ]
 
 

@@ -9,6 +9,8 @@
 from __future__ import annotations
 
 from .clusters import Clusters
+from .registry import Registry
+from .registry.resolve import Images
 from .tagging import Tags
 
 __all__ = ["build_domains"]
@@ -23,3 +25,5 @@ def build_domains(lab) -> None:
 
     add("clusters", Clusters(lab))
     add("tags", Tags(lab))
+    add("ecr", Registry(lab))
+    add("images", Images(lab))
