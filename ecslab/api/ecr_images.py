@@ -140,9 +140,7 @@ def describe_images(lab, p):
         return {"imageDetails": [_detail_out(lab, repo, i) for i in found]}
     status = _tag_status(p)
     images = [
-        i
-        for i in repo.images.values()
-        if status == "ANY" or (status == "TAGGED") == bool(i.tags)
+        i for i in repo.images.values() if status == "ANY" or (status == "TAGGED") == bool(i.tags)
     ]
     chunk, token = page(images, p, default_max=100, max_limit=1000)
     return {"imageDetails": [_detail_out(lab, repo, i) for i in chunk], "nextToken": token}
@@ -158,7 +156,9 @@ def batch_delete_image(lab, p):
         "failures": [
             {
                 "imageId": {
-                    k: v for k, v in (("imageDigest", f.digest), ("imageTag", f.tag)) if v is not None
+                    k: v
+                    for k, v in (("imageDigest", f.digest), ("imageTag", f.tag))
+                    if v is not None
                 },
                 "failureCode": f.code,
                 "failureReason": f.reason,
@@ -217,9 +217,15 @@ def batch_check_layer_availability(lab, p):
     layers, failures = [], []
     for d in p["layerDigests"]:
         if d in repo.layers:
-            layers.append({"layerDigest": d, "layerAvailability": "AVAILABLE", "layerSize": repo.layers[d]})
+            layers.append(
+                {"layerDigest": d, "layerAvailability": "AVAILABLE", "layerSize": repo.layers[d]}
+            )
         else:
             failures.append(
-                {"layerDigest": d, "failureCode": "MissingLayerDigest", "failureReason": "Requested layer not found"}
+                {
+                    "layerDigest": d,
+                    "failureCode": "MissingLayerDigest",
+                    "failureReason": "Requested layer not found",
+                }
             )
     return {"layers": layers, "failures": failures}

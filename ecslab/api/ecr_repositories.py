@@ -73,5 +73,9 @@ def delete_repository(lab, p):
 @handler("ecr", "GetAuthorizationToken")
 def get_authorization_token(lab, p):
     token, expires = lab.ecr.authorization_token()
-    data = {"authorizationToken": token, "expiresAt": expires, "proxyEndpoint": lab.ecr.proxy_endpoint}
+    data = {
+        "authorizationToken": token,
+        "expiresAt": expires,
+        "proxyEndpoint": lab.ecr.proxy_endpoint,
+    }
     return {"authorizationData": [data]}

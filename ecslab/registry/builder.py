@@ -105,7 +105,12 @@ class BuiltImage:
             send("PATCH", loc, data)
             send("PUT", f"{loc}?digest={digest}")
         ref = tag if tag is not None else self.digest
-        send("PUT", f"/v2/{repository}/manifests/{ref}", self.manifest, {"Content-Type": OCI_MANIFEST})
+        send(
+            "PUT",
+            f"/v2/{repository}/manifests/{ref}",
+            self.manifest,
+            {"Content-Type": OCI_MANIFEST},
+        )
         return self.digest
 
 
@@ -196,7 +201,16 @@ def build_image(
                         f"FROM {arg}: the builder knows scratch and the public catalog "
                         f"({', '.join(sorted({e['repository'] for e in catalog().values()}))})"
                     )
-                cfg.update({k: v for k, v in (("Entrypoint", entry.get("entrypoint")), ("Cmd", entry.get("cmd"))) if v})
+                cfg.update(
+                    {
+                        k: v
+                        for k, v in (
+                            ("Entrypoint", entry.get("entrypoint")),
+                            ("Cmd", entry.get("cmd")),
+                        )
+                        if v
+                    }
+                )
                 if entry.get("exposed_ports"):
                     cfg["ExposedPorts"] = {f"{p}/tcp": {} for p in entry["exposed_ports"]}
                 if entry.get("stop_signal"):
@@ -226,7 +240,9 @@ def build_image(
                 cfg.pop("Cmd", None)  # docker resets an inherited CMD when ENTRYPOINT changes
             own_cmd = own_cmd or word == "CMD"
         elif word == "ENV":
-            pairs = [p.split("=", 1) for p in shlex.split(arg)] if "=" in arg else [arg.split(None, 1)]
+            pairs = (
+                [p.split("=", 1) for p in shlex.split(arg)] if "=" in arg else [arg.split(None, 1)]
+            )
             for k, v in pairs:
                 cfg["Env"] = [e for e in cfg["Env"] if not e.startswith(k + "=")] + [f"{k}={v}"]
         elif word == "EXPOSE":
@@ -266,11 +282,14 @@ def build_image(
         {
             "schemaVersion": 2,
             "mediaType": OCI_MANIFEST,
-            "config": {"mediaType": OCI_CONFIG, "digest": sha256_digest(config), "size": len(config)},
+            "config": {
+                "mediaType": OCI_CONFIG,
+                "digest": sha256_digest(config),
+                "size": len(config),
+            },
             "layers": [
                 {"mediaType": OCI_LAYER, "digest": sha256_digest(g), "size": len(g)} for g in layers
             ],
         }
     )
     return BuiltImage(manifest=manifest, config=config, layers=tuple(layers))
-

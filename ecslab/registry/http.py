@@ -42,7 +42,9 @@ _OCI = {
 }
 
 
-def _resp(status: int, body: bytes = b"", headers: dict | None = None, *, length: int | None = None) -> Response:
+def _resp(
+    status: int, body: bytes = b"", headers: dict | None = None, *, length: int | None = None
+) -> Response:
     h = {
         "Docker-Distribution-API-Version": "registry/2.0",
         "Content-Length": str(len(body) if length is None else length),
@@ -53,7 +55,9 @@ def _resp(status: int, body: bytes = b"", headers: dict | None = None, *, length
     return Response(status, h, body)
 
 
-def _err(status: int, code: str, message: str, detail=None, headers: dict | None = None) -> Response:
+def _err(
+    status: int, code: str, message: str, detail=None, headers: dict | None = None
+) -> Response:
     body = json.dumps({"errors": [{"code": code, "message": message, "detail": detail}]}).encode()
     return _resp(status, body, headers)
 
@@ -82,7 +86,9 @@ def handle_registry(lab, method: str, path: str, headers: dict[str, str], body: 
     head = method == "HEAD"
     if not _authorized(lab, headers):
         realm = f'Basic realm="{lab.ecr.proxy_endpoint}/",service="ecr.amazonaws.com"'
-        return _err(401, "UNAUTHORIZED", "authentication required", headers={"WWW-Authenticate": realm})
+        return _err(
+            401, "UNAUTHORIZED", "authentication required", headers={"WWW-Authenticate": realm}
+        )
     try:
         with lab._lock:
             if route in ("/v2", "/v2/"):
@@ -137,7 +143,12 @@ def _location(name: str, upload_id: str, size: int) -> dict[str, str]:
 
 def _commit(lab, name: str, digest: str, data: bytes) -> Response:
     if not DIGEST_RE.match(digest) or sha256_digest(data) != digest:
-        return _err(400, "DIGEST_INVALID", "provided digest did not match uploaded content", {"digest": digest})
+        return _err(
+            400,
+            "DIGEST_INVALID",
+            "provided digest did not match uploaded content",
+            {"digest": digest},
+        )
     lab.blobs.put(data)
     if not lab.ecr.has_layer(name, digest):
         lab.act("registry_blob_pushed", repository=name, digest=digest, size=len(data))
@@ -161,7 +172,9 @@ def _upload(lab, method, name, upload_id, query, headers, body) -> Response:
     lab.ecr.get(name)
     have = lab.blobs.upload_size(upload_id)
     if have is None:
-        return _err(404, "BLOB_UPLOAD_UNKNOWN", "blob upload unknown to registry", {"uuid": upload_id})
+        return _err(
+            404, "BLOB_UPLOAD_UNKNOWN", "blob upload unknown to registry", {"uuid": upload_id}
+        )
     if method == "GET":
         return _resp(204, b"", _location(name, upload_id, have))
     if method == "DELETE":
@@ -173,7 +186,12 @@ def _upload(lab, method, name, upload_id, query, headers, body) -> Response:
     if crange and body:
         start = crange.split("-", 1)[0].strip()
         if not start.isdigit() or int(start) != have:
-            return _err(416, "BLOB_UPLOAD_INVALID", "out of order chunk", headers=_location(name, upload_id, have))
+            return _err(
+                416,
+                "BLOB_UPLOAD_INVALID",
+                "out of order chunk",
+                headers=_location(name, upload_id, have),
+            )
     size = lab.blobs.append(upload_id, body) if body else have
     if method == "PATCH":
         return _resp(202, b"", _location(name, upload_id, size))
@@ -211,12 +229,20 @@ def _put_manifest(lab, name: str, ref: str, headers: dict, body: bytes) -> Respo
     tag = None
     if DIGEST_RE.match(ref):
         if ref != manifest.digest:
-            return _err(400, "DIGEST_INVALID", "provided digest did not match uploaded content", {"digest": ref})
+            return _err(
+                400,
+                "DIGEST_INVALID",
+                "provided digest did not match uploaded content",
+                {"digest": ref},
+            )
     elif TAG_RE.match(ref) and len(ref) <= 128:
         tag = ref
     else:
         return _err(400, "TAG_INVALID", f"manifest tag did not match URI: {ref!r}")
-    hdrs = {"Location": f"/v2/{name}/manifests/{manifest.digest}", "Docker-Content-Digest": manifest.digest}
+    hdrs = {
+        "Location": f"/v2/{name}/manifests/{manifest.digest}",
+        "Docker-Content-Digest": manifest.digest,
+    }
     existing = repo.images.get(manifest.digest)
     if existing is not None and (tag is None or tag in existing.tags):
         return _resp(201, b"", hdrs)  # a repeat push changes nothing

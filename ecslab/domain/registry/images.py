@@ -90,7 +90,12 @@ class ImageOps:
             return False
         repo.layers[digest] = int(size)
         self.lab.emit(
-            "LayerUploaded", "ecr", resource=repo.arn, repository=name, digest=digest, size_bytes=size
+            "LayerUploaded",
+            "ecr",
+            resource=repo.arn,
+            repository=name,
+            digest=digest,
+            size_bytes=size,
         )
         return True
 
@@ -174,7 +179,12 @@ class ImageOps:
             image = existing
             image.tags.append(tag)
             self.lab.emit(
-                "ImageTagged", "ecr", resource=repo.arn, repository=name, digest=image.digest, tag=tag
+                "ImageTagged",
+                "ecr",
+                resource=repo.arn,
+                repository=name,
+                digest=image.digest,
+                tag=tag,
             )
         if tag is not None:
             if current is not None:
@@ -250,7 +260,10 @@ class ImageOps:
     @staticmethod
     def _delete_check(repo, digest: str | None, tag: str | None) -> tuple[str, str] | None:
         if digest is None and tag is None:
-            return ("MissingDigestAndTag", "Invalid request parameters: both tag and digest cannot be null")
+            return (
+                "MissingDigestAndTag",
+                "Invalid request parameters: both tag and digest cannot be null",
+            )
         if digest is not None and not DIGEST_REF_RE.match(digest):
             return (
                 "InvalidImageDigest",

@@ -122,7 +122,6 @@ class Registry(ImageOps, LayerUploadOps):
         # (not ``owns``: that hook is the ECS tagging API's, and ECR ARNs are not ECS resources)
         return next((r for r in self._repos.values() if r.arn == resource_arn), None)
 
-
     # -- repositories ----------------------------------------------------------------------------
 
     def create(

@@ -27,7 +27,9 @@ __all__ = ["ImageRecord", "Images", "parse_reference", "process_keeps_running", 
 _DATA = Path(__file__).resolve().parents[2] / "data" / "public_images.json"
 _ECR_HOST = re.compile(r"^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?$")
 _DOCKER_HOSTS = ("docker.io", "index.docker.io", "registry-1.docker.io", "registry.hub.docker.com")
-_PATH_RE = re.compile(r"^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$")
+_PATH_RE = re.compile(
+    r"^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$"
+)
 _TAG_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")
 #: Stand-in figures for an image in a private registry the lab cannot see ([U], documented).
 GENERIC_SIZE = 50_000_000
@@ -43,8 +45,10 @@ class Reference:
 
     @property
     def canonical(self) -> str:
-        return f"{self.host}/{self.path}" + (f":{self.tag}" if self.tag else "") + (
-            f"@{self.digest}" if self.digest else ""
+        return (
+            f"{self.host}/{self.path}"
+            + (f":{self.tag}" if self.tag else "")
+            + (f"@{self.digest}" if self.digest else "")
         )
 
 
@@ -105,7 +109,25 @@ def catalog() -> dict:
 
 
 _SERVERS = ("httpd", "nginx", "apache2", "node", "java", "gunicorn", "uvicorn", "redis-server")
-_EXITS = ("sh", "bash", "ash", "dash", "echo", "true", "false", "ls", "cat", "date", "env", "printenv", "exit", "pwd", "id", "whoami", "uname")
+_EXITS = (
+    "sh",
+    "bash",
+    "ash",
+    "dash",
+    "echo",
+    "true",
+    "false",
+    "ls",
+    "cat",
+    "date",
+    "env",
+    "printenv",
+    "exit",
+    "pwd",
+    "id",
+    "whoami",
+    "uname",
+)
 
 
 def process_keeps_running(argv: list[str] | tuple[str, ...] | None) -> bool:
@@ -286,7 +308,9 @@ class Images:
             else process_keeps_running(list(entrypoint or ()) + list(command or ()))
         )
         ports = tuple(
-            int(p.split("/")[0]) for p in sorted(cfg.get("ExposedPorts") or {}) if p.split("/")[0].isdigit()
+            int(p.split("/")[0])
+            for p in sorted(cfg.get("ExposedPorts") or {})
+            if p.split("/")[0].isdigit()
         )
         size, archs = img.size_bytes, (arch,)
         base = catalog().get(self._name_of((cfg.get("Labels") or {}).get("ecslab.base-image")))
