@@ -12,6 +12,7 @@ HANDLER_MODULES = [
     "ecslab.api.ecs_clusters",
     "ecslab.api.ecr_repositories",
     "ecslab.api.ecr_images",
+    "ecslab.api.secretsmanager_secrets",
 ]
 
 

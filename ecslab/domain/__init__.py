@@ -11,6 +11,7 @@ from __future__ import annotations
 from .clusters import Clusters
 from .registry import Registry
 from .registry.resolve import Images
+from .secrets import Secrets
 from .tagging import Tags
 
 __all__ = ["build_domains"]
@@ -27,3 +28,4 @@ def build_domains(lab) -> None:
     add("tags", Tags(lab))
     add("ecr", Registry(lab))
     add("images", Images(lab))
+    add("secrets", Secrets(lab))
