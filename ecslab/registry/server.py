@@ -54,5 +54,7 @@ def serve_registry(lab, host: str = "127.0.0.1", port: int = 0):
 
     server = ThreadingHTTPServer((host, port), Handler)
     server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True, name="ecslab-registry").start()
+    threading.Thread(
+        target=server.serve_forever, args=(0.05,), daemon=True, name="ecslab-registry"
+    ).start()
     return server, f"{host}:{server.server_address[1]}"
