@@ -161,3 +161,20 @@ def test_builder_is_deterministic_and_refuses_run(tmp_path):
         build_image("FROM busybox\nRUN echo hi")
     with pytest.raises(BuildError, match="public catalog"):
         build_image("FROM python:3.12")
+
+
+def test_secrets_replay(tmp_path):
+    lab = Lab(seed=9)
+    sm = lab.client("secretsmanager")
+    arn = sm.create_secret(Name="a", SecretString="1", Tags=[{"Key": "k", "Value": "v"}])["ARN"]
+    sm.create_secret(Name="b", SecretBinary=b"\x00\x01")
+    sm.delete_secret(SecretId="a", RecoveryWindowInDays=7)
+    lab.advance("3d")
+    loaded = Lab.load(lab.save(tmp_path / "lab.jsonl"))
+    for x in (lab, loaded):
+        x.advance("5d")  # the scheduled deletion fires in both
+    assert [e.to_json() for e in loaded.log] == [e.to_json() for e in lab.log]
+    assert lab.events.kind.iloc[-1] == "SecretDeleted"
+    b = loaded.client("secretsmanager").get_secret_value(SecretId="b")
+    assert b["SecretBinary"] == b"\x00\x01"
+    assert loaded.secrets.find(arn) is None
