@@ -21,6 +21,7 @@ from typing import Any
 
 import pandas as pd
 
+from .core.blobs import BlobStore
 from .core.clock import EPOCH_START, Clock, parse_duration
 from .core.errors import AwsError
 from .core.events import Event, EventLog
@@ -68,6 +69,9 @@ class Lab:
         from .domain.billing import PriceBook
 
         self.prices = PriceBook.for_lab(region, prices)
+        # Blob bytes (image layers, manifests) live outside the replayable state: inputs name them
+        # by digest, and a rebuild after a failed command must not lose them.
+        self.blobs = BlobStore()
         self._reset()
 
     # -- state ---------------------------------------------------------------------------------
@@ -217,7 +221,8 @@ class Lab:
         }
 
     def save(self, path: str | os.PathLike) -> Path:
-        """Write the event table (JSON lines; gzip if the name ends in .gz), atomically."""
+        """Write the event table (JSON lines; gzip if the name ends in .gz), atomically, and any
+        blobs (pushed image layers and manifests) to ``<path>.blobs/sha256/<hex>``."""
         path = Path(path)
         with self._lock:
             lines = [json.dumps(self._header(), sort_keys=True)] + [e.to_json() for e in self.log]
@@ -235,6 +240,7 @@ class Lab:
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
+        self.blobs.save_beside(path)
         return path
 
     @classmethod
@@ -259,6 +265,7 @@ class Lab:
 
         lab.prices.overrides = {k: Price(*v) for k, v in header.get("prices", {}).items()}
         events = [Event.from_json(line) for line in lines[1:] if line.strip()]
+        lab.blobs.attach_beside(path)  # inputs that pushed images name their blobs by digest
         if until is None:
             lab._replay(events, check=True)
         else:

@@ -12,6 +12,9 @@ HANDLER_MODULES = [
     "ecslab.api.ecs_clusters",
     "ecslab.api.logs",
     "ecslab.api.ecs_taskdefs",
+    "ecslab.api.ecr_repositories",
+    "ecslab.api.ecr_images",
+    "ecslab.api.secretsmanager_secrets",
 ]
 
 

@@ -12,6 +12,7 @@ import os
 import re
 from email.utils import format_datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from ..core.errors import (
     AwsError,
@@ -109,6 +110,10 @@ def handle_http(lab, method: str, path: str, headers: dict[str, str], body: byte
         )
         for k, v in headers.items()
     }
+    if urlsplit(path).path.startswith("/v2"):  # the OCI registry endpoint (ECR image pushes/pulls)
+        from ..registry.http import handle_registry
+
+        return handle_registry(lab, method, path, h, body)
     ctype = "application/x-amz-json-1.1"
     target = h.get("x-amz-target")
     if target is None:

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 from .clusters import Clusters
 from .logs import Logs
+from .registry import Registry
+from .registry.resolve import Images
+from .secrets import Secrets
 from .tagging import Tags
 from .taskdefs import TaskDefinitions
 
@@ -27,3 +30,6 @@ def build_domains(lab) -> None:
     add("tags", Tags(lab))
     add("logs", Logs(lab))
     add("taskdefs", TaskDefinitions(lab))
+    add("ecr", Registry(lab))
+    add("images", Images(lab))
+    add("secrets", Secrets(lab))
