@@ -89,3 +89,25 @@ def test_bad_price_table(tmp_path):
     csv.write_text("name,price\nx,1\n")
     with pytest.raises(ValueError, match="lacks columns"):
         Lab(prices=csv)
+
+
+def test_ecr_storage_per_gb_month():
+    from ecslab.registry import build_image
+
+    lab = Lab(region="us-east-1")
+    lab.client("ecr").create_repository(repositoryName="web")
+    image = build_image(
+        "FROM scratch\nCOPY a.bin /a.bin", files={"a.bin": bytes(range(256)) * 4096}
+    )
+    image.push(lab, "web", "v1")
+    stored = lab.client("ecr").describe_images(repositoryName="web")["imageDetails"][0][
+        "imageSizeInBytes"
+    ]
+    lab.advance("10h")
+    c = lab.costs(by="resource_type")
+    assert c["resource_type"].tolist() == ["ecr-repository"]
+    expected = stored / 1024**3 * 10 / 730 * 0.10
+    assert c["cost"].iloc[0] == pytest.approx(expected, rel=0.02)
+    lab.client("ecr").delete_repository(repositoryName="web", force=True)
+    lab.advance("10h")
+    assert lab.costs()["cost"].sum() == pytest.approx(c["cost"].iloc[0])

@@ -174,31 +174,34 @@ def fargate_intervals(events: pd.DataFrame, prices: PriceBook, now: pd.Timestamp
     return pd.concat(parts, ignore_index=True)
 
 
-def _steps(changes: pd.DataFrame, key: str, value: str, now: pd.Timestamp) -> pd.DataFrame:
-    """Piecewise-constant level per ``key`` from signed ``value`` changes at ``time``."""
-    c = changes.sort_values(["time"], kind="stable")
-    c = c.groupby([key, "time"], sort=False, as_index=False)[value].sum()
-    c = c.sort_values([key, "time"], kind="stable")
-    c["level"] = c.groupby(key)[value].cumsum()
-    c["t1"] = c.groupby(key)["time"].shift(-1).fillna(now)
-    return c[(c["level"] > 0) & (c["t1"] > c["time"])]
-
-
 def ecr_intervals(events: pd.DataFrame, prices: PriceBook, now: pd.Timestamp) -> pd.DataFrame:
-    """Stored bytes per repository over time (pushed minus deleted), per GB-month, prorated hourly."""
-    rows = events[events["kind"].isin(["ImagePushed", "ImageDeleted"])]
+    """Stored bytes per repository over time, per GB-month, prorated hourly.
+
+    ECR facts carry ``stored_bytes``: the repository's total (compressed layers, each counted once)
+    after the change, so the level is read straight off the rows, not summed."""
+    rows = events[
+        events["kind"].isin(
+            ["RepositoryCreated", "ImagePushed", "ImageDeleted", "RepositoryDeleted"]
+        )
+    ]
     if rows.empty:
         return _empty()
-    d = _details(rows, ["repository", "size"])
-    sign = np.where(rows["kind"].to_numpy() == "ImagePushed", 1.0, -1.0)
-    ch = pd.DataFrame(
+    d = _details(rows, ["repository", "stored_bytes"])
+    st = pd.DataFrame(
         {
             "time": rows["time"].to_numpy(),
+            "seq": rows["seq"].to_numpy(),
             "repository": d["repository"].to_numpy(),
-            "bytes": sign * d["size"].fillna(0).astype(float).to_numpy(),
+            "level": d["stored_bytes"].fillna(0).astype(float).to_numpy(),
         }
     )
-    st = _steps(ch, "repository", "bytes", now)
+    st = st.sort_values(["repository", "seq"], kind="stable")
+    # Several changes at one instant: the last one holds.
+    st = st.drop_duplicates(["repository", "time"], keep="last")
+    st["t1"] = st.groupby("repository")["time"].shift(-1).fillna(now)
+    st = st[(st["level"] > 0) & (st["t1"] > st["time"])]
+    if st.empty:
+        return _empty()
     price = prices.ecr_storage_gb_month()
     return pd.DataFrame(
         {
