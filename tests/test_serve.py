@@ -416,7 +416,9 @@ def standin_describe_tasks():
         yield task_arn
 
 
-def test_in_process_waiter_moves_simulated_time_not_wall_time(lab, standin_describe_tasks):
+def test_in_process_waiter_moves_simulated_time_not_wall_time(
+    lab, standin_describe_tasks, tmp_path
+):
     ecs = lab.client("ecs")
     assert ecs.get_waiter("tasks_running").config.delay == 0  # no wall-clock sleeping
     t0 = time.monotonic()
@@ -429,6 +431,8 @@ def test_in_process_waiter_moves_simulated_time_not_wall_time(lab, standin_descr
     ecs.describe_tasks(cluster="MyCluster", tasks=[standin_describe_tasks])
     ecs.get_waiter("tasks_running").wait(cluster="MyCluster", tasks=[standin_describe_tasks])
     assert lab.now == lab.start + timedelta(seconds=24)
+    # The moves are ordinary recorded inputs: the lab replays.
+    assert Lab.load(lab.save(tmp_path / "w.jsonl")).log.frame().equals(lab.log.frame())
 
 
 def test_waiter_over_http_in_realtime_mode(lab, standin_describe_tasks):

@@ -151,7 +151,10 @@ def data_path() -> str:
         for (service, version), names in _extras().items()
     }
     digest = hashlib.sha256(json.dumps(files, sort_keys=True).encode()).hexdigest()[:12]
-    for base in (_cache_base(), Path(tempfile.gettempdir()) / f"ecslab-{os.getuid()}"):
+    for base in (
+        _cache_base(),
+        Path(tempfile.gettempdir()) / f"ecslab-{getattr(os, 'getuid', lambda: 0)()}",
+    ):
         target = base / f"aws-data-{digest}"
         try:
             for rel, text in files.items():
