@@ -108,6 +108,8 @@ def test_keep_alive_and_content_length(served):
 MALFORMED = [
     ("malformed JSON", {}, b'{"clusterName": ', 400, "SerializationException", "malformed JSON"),
     ("JSON array", {}, b"[1, 2]", 400, "SerializationException", "JSON object"),
+    ("absurd nesting", {}, b"[" * 100_000, 400, "SerializationException", "malformed JSON"),
+    ("not UTF-8", {}, b'{"a": "\xff"}', 400, "SerializationException", "malformed JSON"),
     (
         "wrong member type",
         {"X-Amz-Target": TARGET + "CreateCluster"},
@@ -236,6 +238,20 @@ def test_oversized_body_in_process_too(lab):
     )
     assert resp.status == 413
     assert json.loads(resp.body)["__type"] == "RequestEntityTooLargeException"
+    assert len(lab.log) == 0
+
+
+def test_bad_content_length_is_refused(served, lab):
+    conn = http.client.HTTPConnection("127.0.0.1", served.port, timeout=10)
+    conn.putrequest("POST", "/", skip_accept_encoding=True)
+    conn.putheader("Content-Length", "twelve")
+    conn.putheader("X-Amz-Target", TARGET + "CreateCluster")
+    conn.endheaders()
+    resp = conn.getresponse()
+    body = json.loads(resp.read())
+    assert resp.status == 400 and body["__type"] == "SerializationException"
+    assert resp.getheader("Connection") == "close"
+    conn.close()
     assert len(lab.log) == 0
 
 

@@ -56,6 +56,9 @@ UNSET = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURIT
 class _HTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    request_queue_size = (
+        64  # a class of learners' CLIs connecting at once must not wait on SYN retries
+    )
 
     def __init__(self, addr, handler, owner: LabServer) -> None:
         if ":" in addr[0]:

@@ -173,7 +173,10 @@ def _handle(lab, method: str, url: str, h: dict[str, str], body: bytes) -> Respo
     if path == "/v2" or path.startswith("/v2/"):
         return _no_registry(lab)
     ctype = "application/x-amz-json-1.1"
-    # HTTP-level checks first, in the order an AWS front end applies them.
+    # HTTP-level checks first. Codes and statuses from AWS's "Common Errors" page
+    # (UnknownOperationException 404, RequestEntityTooLargeException 413,
+    # MissingAuthenticationToken 403). A request whose Content-Type is not a JSON protocol's matches
+    # no operation: AWS answers UnknownOperationException (e.g. disneystreaming/smithy4s#167).
     if len(body) > MAX_BODY:
         err = error_for_code("RequestEntityTooLargeException", 413)(
             f"Request size {len(body)} exceeded {MAX_BODY} bytes"
@@ -212,10 +215,9 @@ def _handle(lab, method: str, url: str, h: dict[str, str], body: bytes) -> Respo
         return _json_error(lab, err, ctype)
     try:
         params = json.loads(body.decode("utf-8")) if body.strip() else {}
-    except (UnicodeDecodeError, json.JSONDecodeError) as e:
-        return _json_error(
-            lab, SerializationException(f"malformed JSON in request body: {e}"), ctype
-        )
+    except (ValueError, RecursionError) as e:  # bad UTF-8, bad JSON, absurd nesting
+        msg = f"malformed JSON in request body: {type(e).__name__}: {str(e)[:200]}"
+        return _json_error(lab, SerializationException(msg), ctype)
     try:
         result = call(lab, service, operation, params)
     except AwsError as err:
