@@ -59,9 +59,9 @@ def start_serve(*args: str) -> tuple[subprocess.Popen, int, str]:
         text=True,
     )
     banner = []
-    for line in proc.stdout:  # the banner ends with the AWS_DATA_PATH export
+    for line in proc.stdout:  # read the banner up to the AWS_PAGER export
         banner.append(line)
-        if line.startswith("export AWS_DATA_PATH="):
+        if line.startswith("export AWS_PAGER="):
             break
     else:
         raise AssertionError("ecslab serve died: " + proc.stderr.read())

@@ -16,7 +16,7 @@ import botocore.session
 from botocore.awsrequest import AWSResponse
 from botocore.config import Config
 
-from .waiters import WaiterPacer, data_path
+from .waiters import WaiterPacer, data_path_or_none
 
 __all__ = ["make_client", "FAKE_CREDENTIALS", "IN_PROCESS_ENDPOINT"]
 
@@ -45,7 +45,9 @@ def _session_for(lab) -> boto3.Session:
         FAKE_CREDENTIALS["aws_access_key_id"], FAKE_CREDENTIALS["aws_secret_access_key"]
     )
     # Waiters: no wall-clock sleeps between polls; the pacer moves simulated time instead.
-    bs.set_config_variable("data_path", data_path())
+    extras = data_path_or_none()
+    if extras is not None:
+        bs.set_config_variable("data_path", extras)
     pacer = WaiterPacer(lab)
 
     def answer(request, **_: Any):

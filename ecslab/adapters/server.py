@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 from ..api.dispatch import MAX_BODY, Response, error_response, handle_http
 from ..core.clock import parse_duration
 from .realtime import RealtimeClock
-from .waiters import WaiterPacer, data_path
+from .waiters import WaiterPacer, data_path_or_none
 
 __all__ = ["LabServer", "client_environment", "LOOPBACK", "MAX_REGISTRY_BODY"]
 
@@ -35,7 +35,7 @@ MAX_REGISTRY_BODY = 2 * 1024**3
 
 def client_environment(url: str, region: str) -> dict[str, str]:
     """The environment a shell (or subprocess) needs to point the aws CLI / boto3 at ``url``."""
-    return {
+    env = {
         "AWS_ACCESS_KEY_ID": "test",
         "AWS_SECRET_ACCESS_KEY": "test",
         "AWS_DEFAULT_REGION": region,
@@ -45,8 +45,11 @@ def client_environment(url: str, region: str) -> dict[str, str]:
         "NO_PROXY": "127.0.0.1,localhost",
         "no_proxy": "127.0.0.1,localhost",
         "AWS_PAGER": "",
-        "AWS_DATA_PATH": data_path(),
     }
+    extras = data_path_or_none()  # prompt waiters (see waiters.py)
+    if extras is not None:
+        env["AWS_DATA_PATH"] = extras
+    return env
 
 
 #: Variables that would make a client use a real identity or profile instead of the lab's.

@@ -37,7 +37,14 @@ import botocore
 
 from ..api.models import SERVICES, service_for_signing_name, service_for_target_prefix
 
-__all__ = ["data_path", "WaiterPacer", "is_waiter_request", "identify", "waiter_delays"]
+__all__ = [
+    "data_path",
+    "data_path_or_none",
+    "WaiterPacer",
+    "is_waiter_request",
+    "identify",
+    "waiter_delays",
+]
 
 _FEATURES = re.compile(r"(?:^|\s)m/([A-Za-z0-9,+\-]*)")
 _SCOPE_SERVICE = re.compile(r"Credential=[^/,\s]+/\d{8}/[a-z0-9-]+/(?P<service>[a-z0-9-]+)/")
@@ -171,6 +178,14 @@ def data_path() -> str:
         except OSError:
             continue  # read-only home: fall back to the temp dir
     raise OSError("ecslab could not write its waiter data directory")
+
+
+def data_path_or_none() -> str | None:
+    """:func:`data_path`, or None where nothing is writable (waiters then sleep real delays)."""
+    try:
+        return data_path()
+    except OSError:
+        return None
 
 
 # -- pacing ----------------------------------------------------------------------------------------
