@@ -203,6 +203,23 @@ class Lab:
 
         return make_client(self, service, **kwargs)
 
+    def serve(self, port: int | None = None, host: str = "127.0.0.1", **options: Any):
+        """Serve this lab on a local HTTP endpoint from a background thread (a free port unless
+        ``port`` is given) and point this process's environment at it (fake credentials,
+        ``AWS_ENDPOINT_URL`` ..., the venv's bin on PATH), so ``!aws ecs list-clusters`` in a
+        notebook acts on this lab. Returns the server: ``.url``, ``.port``, ``.stop()``.
+        ``options``: ``clock="realtime"``, ``speed=``, ``state=`` (see ``LabServer``)."""
+        from .adapters.aws_cli import serve_in_background
+
+        return serve_in_background(self, port=port, host=host, **options)
+
+    def aws(self, command: str | list[str], **kwargs: Any) -> Any:
+        """Run the real aws CLI against this lab (``lab.aws("ecs list-clusters")``) and return its
+        parsed JSON output; raises ``AwsCliError`` (``.code``, ``.stderr``, ``.returncode``)."""
+        from .adapters.aws_cli import run_aws
+
+        return run_aws(self, command, **kwargs)
+
     # -- save / load ---------------------------------------------------------------------------------
 
     def _header(self) -> dict[str, Any]:

@@ -8,12 +8,15 @@ the real client's; nothing touches the network and other boto3 sessions are unaf
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import boto3
 import botocore.session
 from botocore.awsrequest import AWSResponse
 from botocore.config import Config
+
+from .waiters import WaiterPacer, data_path_or_none
 
 __all__ = ["make_client", "FAKE_CREDENTIALS", "IN_PROCESS_ENDPOINT"]
 
@@ -41,9 +44,14 @@ def _session_for(lab) -> boto3.Session:
     bs.set_credentials(
         FAKE_CREDENTIALS["aws_access_key_id"], FAKE_CREDENTIALS["aws_secret_access_key"]
     )
+    # Waiters: no wall-clock sleeps between polls; the pacer moves simulated time instead.
+    extras = data_path_or_none()
+    if extras is not None:
+        bs.set_config_variable("data_path", extras)
+    pacer = WaiterPacer(lab)
 
     def answer(request, **_: Any):
-        from ..api.dispatch import handle_http
+        from ..api.dispatch import handle_http, lower_headers
 
         body = request.body
         if body is None:
@@ -52,7 +60,9 @@ def _session_for(lab) -> boto3.Session:
             body = body.encode("utf-8")
         elif not isinstance(body, (bytes, bytearray)):
             body = body.read()
-        resp = handle_http(lab, request.method, request.url, dict(request.headers), bytes(body))
+        headers = lower_headers(request.headers)
+        pacer.before(threading.get_ident(), headers, bytes(body))
+        resp = handle_http(lab, request.method, request.url, headers, bytes(body))
         return AWSResponse(request.url, resp.status, resp.headers, _Raw(resp.body))
 
     bs.register("before-send", answer)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Callable
 from email.utils import format_datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -27,7 +28,16 @@ from .models import operation_model, service_for_target_prefix, service_model
 from .registry import HANDLERS
 from .wire import check_input, check_output, to_wire
 
-__all__ = ["call", "handle_http", "Response"]
+__all__ = [
+    "call",
+    "handle_http",
+    "Response",
+    "ROUTES",
+    "route",
+    "MAX_BODY",
+    "error_response",
+    "lower_headers",
+]
 
 _SCOPE = re.compile(
     r"Credential=[^/,\s]+/\d{8}/(?P<region>[a-z0-9-]+)/(?P<service>[a-z0-9-]+)/aws4_request"
@@ -102,32 +112,87 @@ def _json_error(lab, err: AwsError, content_type: str) -> Response:
     return Response(err.status, _headers(lab, content_type, body), body)
 
 
-def handle_http(lab, method: str, path: str, headers: dict[str, str], body: bytes) -> Response:
-    """Answer one HTTP request exactly as the AWS endpoint would (JSON protocol services)."""
-    h = {
+def error_response(lab, code: str, message: str, status: int = 400) -> Response:
+    """An AWS JSON-protocol error answer (for transports that reject a request themselves)."""
+    return _json_error(lab, error_for_code(code, status)(message, status=status), _JSON_TYPES[1])
+
+
+#: Non-AWS-API surfaces served on the same endpoint, by path prefix: ``prefix -> fn(lab, method,
+#: url, headers, body) -> Response`` (headers lower-cased). The OCI registry registers ``"/v2/"``
+#: here (``ROUTES["/v2/"] = handle_registry``, or the ``route`` decorator); nothing else changes.
+ROUTES: dict[str, Callable[..., Response]] = {}
+
+#: Content types of the AWS JSON protocols; anything else is not routed to a JSON operation.
+_JSON_TYPES = ("application/x-amz-json-1.0", "application/x-amz-json-1.1")
+
+
+def route(prefix: str) -> Callable[[Callable[..., Response]], Callable[..., Response]]:
+    """Register a handler for every request whose path starts with ``prefix`` (e.g. ``"/v2/"``)."""
+
+    def register(fn: Callable[..., Response]) -> Callable[..., Response]:
+        ROUTES[prefix] = fn
+        return fn
+
+    return register
+
+
+def lower_headers(headers: dict) -> dict[str, str]:
+    """Header names lower-cased, bytes decoded (botocore may hand either)."""
+    return {
         (k.decode("latin-1") if isinstance(k, bytes) else k).lower(): (
             v.decode("latin-1") if isinstance(v, bytes) else v
         )
         for k, v in headers.items()
     }
-    if urlsplit(path).path.startswith("/v2"):  # the OCI registry endpoint (ECR image pushes/pulls)
+
+
+def handle_http(lab, method: str, url: str, headers: dict, body: bytes) -> Response:
+    """Answer one HTTP request exactly as the AWS endpoint would.
+
+    ``url`` is a full URL (in-process transport) or a request target such as ``/v2/?x`` (server).
+    The lab's lock is held for the whole request, so concurrent clients (the server's threads,
+    a notebook's own boto3 calls) see each call as atomic and every read is consistent.
+    """
+    with lab._lock:
+        return _handle(lab, method, url, lower_headers(headers), body)
+
+
+def _handle(lab, method: str, url: str, h: dict[str, str], body: bytes) -> Response:
+    path = urlsplit(url).path or "/"
+    for prefix, fn in ROUTES.items():
+        if path.startswith(prefix) or path == prefix.rstrip("/"):
+            return fn(lab, method, url, h, body)
+    if path == "/v2" or path.startswith("/v2/"):  # the OCI registry (ECR image pushes and pulls)
         from ..registry.http import handle_registry
 
-        return handle_registry(lab, method, path, h, body)
+        return handle_registry(lab, method, url, h, body)
     ctype = "application/x-amz-json-1.1"
-    target = h.get("x-amz-target")
-    if target is None:
-        return _json_error(
-            lab,
-            error_for_code("UnknownOperationException")(
-                "Missing X-Amz-Target header; ecslab answers the AWS JSON protocol here"
-            ),
-            ctype,
+    # HTTP-level checks first. Codes and statuses from AWS's "Common Errors" page
+    # (UnknownOperationException 404, RequestEntityTooLargeException 413,
+    # MissingAuthenticationToken 403). A request whose Content-Type is not a JSON protocol's matches
+    # no operation: AWS answers UnknownOperationException (e.g. disneystreaming/smithy4s#167).
+    if len(body) > MAX_BODY:
+        err = error_for_code("RequestEntityTooLargeException", 413)(
+            f"Request size {len(body)} exceeded {MAX_BODY} bytes"
         )
+        return _json_error(lab, err, ctype)
+    target = h.get("x-amz-target")
+    given_type = h.get("content-type", "").split(";")[0].strip().lower()
+    if method.upper() != "POST" or target is None or given_type not in _JSON_TYPES:
+        # Query-protocol services (EC2, ELBv2, IAM, STS: form-encoded ``Action=...``, XML
+        # answers) plug in here, routed by the credential scope's service, when they land.
+        if target is None:
+            why = "Missing X-Amz-Target header; ecslab answers the AWS JSON protocol here"
+        elif method.upper() != "POST":
+            why = f"AWS JSON protocol requests are POST, not {method.upper()}"
+        else:
+            why = f"Content-Type must be application/x-amz-json-1.1, not {given_type or 'absent'!r}"
+        return _json_error(lab, UnknownOperationException(why), ctype)
     prefix, _, operation = target.rpartition(".")
     service = service_for_target_prefix(prefix)
     if service is None or not operation:
-        return _json_error(lab, UnknownOperationException(f"unknown target {target!r}"), ctype)
+        err = UnknownOperationException(f"Unknown operation {target!r}")
+        return _json_error(lab, err, ctype)
     ctype = "application/x-amz-json-" + service_model(service).metadata.get("jsonVersion", "1.1")
     scope = _SCOPE.search(h.get("authorization", ""))
     if scope is None:
@@ -136,23 +201,17 @@ def handle_http(lab, method: str, path: str, headers: dict[str, str], body: byte
         )
         return _json_error(lab, err, ctype)
     if scope["region"] != lab.region:
-        err = error_for_code("UnrecognizedClientException")(
-            f"This ecslab lab simulates region {lab.region}; the request was signed for {scope['region']}. "
-            f"Use --region {lab.region} (or AWS_DEFAULT_REGION={lab.region})."
+        err = error_for_code("InvalidSignatureException", 403)(
+            f"Credential should be scoped to a valid region, not '{scope['region']}'. "
+            f"(This ecslab lab simulates {lab.region}: use --region {lab.region} or "
+            f"AWS_DEFAULT_REGION={lab.region}.)"
         )
         return _json_error(lab, err, ctype)
-    if method.upper() != "POST":
-        return _json_error(
-            lab, SerializationException("JSON protocol requests must be POST"), ctype
-        )
-    if len(body) > MAX_BODY:
-        return _json_error(lab, SerializationException("request body too large"), ctype)
     try:
-        params = json.loads(body.decode("utf-8") or "{}") if body else {}
-    except (UnicodeDecodeError, json.JSONDecodeError) as e:
-        return _json_error(
-            lab, SerializationException(f"malformed JSON in request body: {e}"), ctype
-        )
+        params = json.loads(body.decode("utf-8")) if body.strip() else {}
+    except (ValueError, RecursionError) as e:  # bad UTF-8, bad JSON, absurd nesting
+        msg = f"malformed JSON in request body: {type(e).__name__}: {str(e)[:200]}"
+        return _json_error(lab, SerializationException(msg), ctype)
     try:
         result = call(lab, service, operation, params)
     except AwsError as err:

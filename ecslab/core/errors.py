@@ -83,5 +83,5 @@ UnsupportedFeatureException = error_for_code("UnsupportedFeatureException")
 # Protocol-level errors (any JSON service).
 SerializationException = error_for_code("SerializationException")
 ValidationException = error_for_code("ValidationException")
-UnknownOperationException = error_for_code("UnknownOperationException")
+UnknownOperationException = error_for_code("UnknownOperationException", 404)
 InternalFailure = error_for_code("InternalFailure", 500)
