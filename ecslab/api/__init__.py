@@ -10,6 +10,12 @@ import importlib
 
 HANDLER_MODULES = [
     "ecslab.api.ecs_clusters",
+    "ecslab.api.ecs_container_instances",
+    "ecslab.api.ecs_account_settings",
+    "ecslab.api.ec2_network",
+    "ecslab.api.ec2_instances",
+    "ecslab.api.ssm_parameters",
+    "ecslab.api.iam_roles",
 ]
 
 

@@ -117,7 +117,7 @@ class Attributes:
             ci = self._target(cluster.name, item)
             targets[ci.arn] = ci
             plan.setdefault(ci.arn, dict(ci.custom))[item["name"]] = item.get("value")
-        for arn, custom in plan.items():
+        for custom in plan.values():
             if len(custom) > MAX_CUSTOM:
                 raise AttributeLimitExceededException(
                     f"You can apply up to {MAX_CUSTOM} custom attributes for each resource."
