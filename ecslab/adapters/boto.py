@@ -8,9 +8,11 @@ the real client's; nothing touches the network and other boto3 sessions are unaf
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 import boto3
+import botocore.loaders
 import botocore.session
 from botocore.awsrequest import AWSResponse
 from botocore.config import Config
@@ -34,8 +36,15 @@ class _Raw:
         return self._body
 
 
+@cache
+def _shared_loader() -> botocore.loaders.Loader:
+    """One model loader for every lab: parsing the big EC2 model once, not per lab (~0.3 s)."""
+    return botocore.loaders.create_loader()
+
+
 def _session_for(lab) -> boto3.Session:
     bs = botocore.session.Session()
+    bs.register_component("data_loader", _shared_loader())
     # Never read the learner's real profile, credentials or IMDS: everything is explicit.
     bs.set_config_variable("metadata_service_num_attempts", 0)
     bs.set_credentials(
