@@ -103,6 +103,7 @@ def test_deregister_and_cluster_delete(lab, ecs, ec2, two):
         "containerInstance"
     ]
     assert ci["status"] == "INACTIVE" and ci["agentConnected"] is False
+    assert "now INACTIVE (deregistered)" in lab.diagnose_instance(ids[0])
     assert ecs.list_container_instances(cluster="MyCluster")["containerInstanceArns"] == arns[1:]
     # Terminating the EC2 instance deregisters the other one.
     ec2.terminate_instances(InstanceIds=[ids[1]])

@@ -237,6 +237,12 @@ class Agent:
                 f"{inst.id} is registered in cluster {ci.cluster} as {ci.arn} "
                 f"(status {ci.status}, agent {'connected' if ci.agent_connected else 'disconnected'})."
             )
+        gone = [c for c in lab.container_instances.all() if c.ec2_instance_id == inst.id]
+        if gone:
+            return (
+                f"{inst.id} was registered in cluster {gone[-1].cluster} as {gone[-1].arn}, which "
+                "is now INACTIVE (deregistered); its agent does not register again by itself."
+            )
         if not image.ecs_optimized:
             return (
                 f"{inst.id} will never register: its AMI {image.id} ({image.name}) is not the "
