@@ -136,3 +136,24 @@ def test_error_bodies_parse_to_code_and_message(service, operation):
     assert parsed["Error"]["Code"] == "InvalidAMIID.NotFound"
     assert parsed["Error"]["Message"] == "The image id '[ami-1]' does not exist"
     assert parsed["ResponseMetadata"]["RequestId"] == "rid-3"
+
+
+def test_through_real_clients_unsimulated_action_and_wrong_region():
+    from botocore.exceptions import ClientError
+
+    from ecslab import Lab
+
+    lab = Lab()
+    ec2 = lab.client("ec2")
+    with pytest.raises(ClientError) as ei:
+        ec2.describe_key_pairs()
+    assert ei.value.response["Error"]["Code"] == "InvalidAction"
+    assert "DescribeKeyPairs" in ei.value.response["Error"]["Message"]
+    other = lab.client("ec2", region_name="us-west-2")
+    with pytest.raises(ClientError) as ei:
+        other.describe_vpcs()
+    assert ei.value.response["Error"]["Code"] == "AuthFailure"
+    assert "--region ap-east-1" in ei.value.response["Error"]["Message"]
+    resp = ec2.describe_vpcs()
+    assert resp["ResponseMetadata"]["HTTPHeaders"]["content-type"].startswith("text/xml")
+    assert len(lab.events) == 0
