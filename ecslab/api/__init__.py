@@ -15,6 +15,12 @@ HANDLER_MODULES = [
     "ecslab.api.ecr_repositories",
     "ecslab.api.ecr_images",
     "ecslab.api.secretsmanager_secrets",
+    "ecslab.api.ecs_container_instances",
+    "ecslab.api.ecs_account_settings",
+    "ecslab.api.ec2_network",
+    "ecslab.api.ec2_instances",
+    "ecslab.api.ssm_parameters",
+    "ecslab.api.iam_roles",
 ]
 
 

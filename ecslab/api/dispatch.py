@@ -24,7 +24,13 @@ from ..core.errors import (
     error_for_code,
 )
 from . import load_handlers
-from .models import operation_model, service_for_target_prefix, service_model
+from .models import (
+    operation_model,
+    service_for_signing_name,
+    service_for_target_prefix,
+    service_model,
+)
+from .query import decode, encode, encode_error, is_query_request, parse_form
 from .registry import HANDLERS
 from .wire import check_input, check_output, to_wire
 
@@ -177,10 +183,12 @@ def _handle(lab, method: str, url: str, h: dict[str, str], body: bytes) -> Respo
         )
         return _json_error(lab, err, ctype)
     target = h.get("x-amz-target")
+    if target is None and is_query_request(h, body):
+        # Query-protocol services (EC2, ELBv2, IAM, STS): form-encoded ``Action=...``, XML
+        # answers, routed by the credential scope's service.
+        return _handle_query(lab, method, h, body)
     given_type = h.get("content-type", "").split(";")[0].strip().lower()
     if method.upper() != "POST" or target is None or given_type not in _JSON_TYPES:
-        # Query-protocol services (EC2, ELBv2, IAM, STS: form-encoded ``Action=...``, XML
-        # answers) plug in here, routed by the credential scope's service, when they land.
         if target is None:
             why = "Missing X-Amz-Target header; ecslab answers the AWS JSON protocol here"
         elif method.upper() != "POST":
@@ -224,3 +232,81 @@ def _handle(lab, method: str, url: str, h: dict[str, str], body: bytes) -> Respo
         )
     out = json.dumps(result, separators=(",", ":")).encode()
     return Response(200, _headers(lab, ctype, out), out)
+
+
+# -- the ec2 / query protocols (EC2, ELBv2, IAM, STS): form-encoded in, XML out ---------------
+
+_QUERY_CODES = {
+    "ec2": {
+        "ValidationException": "InvalidParameterValue",
+        "SerializationException": "InvalidParameterValue",
+        "UnknownOperationException": "InvalidAction",
+    },
+    "query": {
+        "ValidationException": "ValidationError",
+        "SerializationException": "ValidationError",
+        "UnknownOperationException": "InvalidAction",
+    },
+}
+
+
+def _query_error(lab, protocol: str, err: AwsError) -> Response:
+    code = _QUERY_CODES[protocol].get(err.code)
+    if code is not None:
+        err = error_for_code(code)(err.message)
+    rid = lab._next_request_id()
+    body = encode_error(protocol, err, rid)
+    return Response(err.status, _xml_headers(lab, rid, body), body)
+
+
+def _xml_headers(lab, rid: str, body: bytes) -> dict[str, str]:
+    return {
+        "x-amzn-RequestId": rid,
+        "Content-Type": "text/xml;charset=UTF-8",
+        "Content-Length": str(len(body)),
+        "Date": format_datetime(lab.now, usegmt=True),
+    }
+
+
+def _handle_query(lab, method: str, h: dict[str, str], body: bytes) -> Response:
+    """Route by the SigV4 scope's service name (ec2, elasticloadbalancing, iam, sts)."""
+    scope = _SCOPE.search(h.get("authorization", ""))
+    service = service_for_signing_name(scope["service"]) if scope else None
+    protocol = service_model(service).metadata["protocol"] if service else "query"
+    if protocol not in _QUERY_CODES:
+        protocol = "query"
+    if scope is None:
+        err = error_for_code("MissingAuthenticationToken", 403)(
+            "Request is missing Authentication Token"
+        )
+        return _query_error(lab, protocol, err)
+    if service is None:
+        err = UnknownOperationException(f"ecslab does not simulate the {scope['service']} service")
+        return _query_error(lab, protocol, err)
+    if scope["region"] != lab.region and service not in ("iam", "sts"):
+        err = error_for_code("AuthFailure", 401)(
+            f"This ecslab lab simulates region {lab.region}; the request was signed for "
+            f"{scope['region']}. Use --region {lab.region} (or AWS_DEFAULT_REGION={lab.region})."
+        )
+        return _query_error(lab, protocol, err)
+    if len(body) > MAX_BODY:
+        return _query_error(lab, protocol, SerializationException("request body too large"))
+    try:
+        form = parse_form(body)
+        operation = form.get("Action", "")
+        try:
+            op = operation_model(service, operation)
+        except Exception:
+            raise UnknownOperationException(
+                f"The action {operation} is not valid for this web service."
+            ) from None
+        params = decode(op.input_shape, form, protocol)
+        result = call(lab, service, operation, params)
+    except AwsError as err:
+        return _query_error(lab, protocol, err)
+    except Exception as e:  # a bug in ecslab: never a traceback at the learner
+        err = InternalFailure(f"ecslab internal error: {type(e).__name__}: {e}")
+        return _query_error(lab, protocol, err)
+    rid = lab._next_request_id()
+    out = encode(op, result, rid)
+    return Response(200, _xml_headers(lab, rid, out), out)

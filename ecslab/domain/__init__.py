@@ -8,7 +8,13 @@
 
 from __future__ import annotations
 
+from .account_settings import AccountSettings
+from .agent import Agent
+from .attributes import Attributes
 from .clusters import Clusters
+from .container_instances import ContainerInstances
+from .ec2 import Instances, Network
+from .iam import Iam
 from .logs import Logs
 from .registry import Registry
 from .registry.resolve import Images
@@ -33,3 +39,10 @@ def build_domains(lab) -> None:
     add("ecr", Registry(lab))
     add("images", Images(lab))
     add("secrets", Secrets(lab))
+    add("account_settings", AccountSettings(lab))
+    add("network", Network(lab))
+    add("iam", Iam(lab))
+    add("instances", Instances(lab))
+    add("container_instances", ContainerInstances(lab))
+    add("attributes", Attributes(lab))
+    add("agent", Agent(lab))
