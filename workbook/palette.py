@@ -64,10 +64,32 @@ TEMPLATE = go.layout.Template(
         "paper_bgcolor": "white",
         "plot_bgcolor": "white",
         "hoverlabel": {"font": {"size": 12}},
-        "xaxis": {"showgrid": True, "gridcolor": "#E5E5E5", "zeroline": False, "linecolor": "#444"},
-        "yaxis": {"showgrid": True, "gridcolor": "#E5E5E5", "zeroline": False, "linecolor": "#444"},
-        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
-        "margin": {"l": 90, "r": 20, "t": 90, "b": 60},
+        "xaxis": {
+            "showgrid": True,
+            "gridcolor": "#E5E5E5",
+            "zeroline": False,
+            "linecolor": "#444",
+            "automargin": True,
+        },
+        "yaxis": {
+            "showgrid": True,
+            "gridcolor": "#E5E5E5",
+            "zeroline": False,
+            "linecolor": "#444",
+            "automargin": True,
+        },
+        # Title pinned to the top edge and legend to the bottom edge of the figure (container
+        # coordinates), so neither collides with the plot or each other whatever the height.
+        "title": {
+            "x": 0,
+            "xanchor": "left",
+            "yref": "container",
+            "y": 1,
+            "yanchor": "top",
+            "pad": {"t": 12, "l": 10},
+        },
+        "legend": {"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom", "x": 0},
+        "margin": {"l": 90, "r": 30, "t": 80, "b": 120},
     }
 )
 

@@ -75,17 +75,21 @@ def hourly_price_figure(
         },
         xaxis={"title": {"text": "capacity option"}, "type": "category"},
         yaxis={"title": {"text": "cost (USD per hour)"}, "rangemode": "tozero"},
-        height=460,
-        margin={"b": 110},
+        height=520,
+        margin={"b": 170},
     )
     fig.add_annotation(
-        text=price_note(region),
+        # Under the axis title (yshift is in pixels, so it holds for any height).
+        text=price_note(region).replace(". ", ".<br>", 1).replace("; EC2", ";<br>EC2", 1),
         showarrow=False,
         xref="paper",
         yref="paper",
         x=0,
-        y=-0.3,
+        y=0,
+        yshift=-62,
         xanchor="left",
+        yanchor="top",
+        align="left",
         font={"size": 10},
     )
     return fig
