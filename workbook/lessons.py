@@ -99,14 +99,20 @@ def results_of(nb) -> dict:
     return out
 
 
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
 def clean(nb) -> Any:
-    """Drop what changes between identical runs: papermill timings, execution timestamps,
-    saved widget state."""
+    """Drop what changes between identical runs: papermill timings, execution timestamps, saved
+    widget state and the widget views that point at it (random model ids). A panel's output then
+    keeps only its text ("... run the cell to use it") until the learner runs the cell."""
     nb.metadata.pop("papermill", None)
     nb.metadata.pop("widgets", None)
     for cell in nb.cells:
         cell.metadata.pop("papermill", None)
         cell.metadata.pop("execution", None)
+        for out in cell.get("outputs", []):
+            out.get("data", {}).pop(WIDGET_VIEW, None)
     return nb
 
 
