@@ -5,9 +5,10 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
-SRC := ecslab workbook tests benchmarks
+SRC := ecslab workbook tests benchmarks conftest.py
+STUDENT ?= build/student
 
-.PHONY: lab test lint format venv bench clean
+.PHONY: lab test lint format venv bench clean notebooks student
 
 venv: $(STAMP)
 
@@ -32,6 +33,14 @@ test: lint
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab --ip 127.0.0.1 --no-browser --ServerApp.root_dir=notebooks
+
+# Re-execute every lesson in place with papermill (prints each lesson's time).
+notebooks: $(STAMP)
+	$(BIN)/python -m workbook.lessons run
+
+# Student copies: solutions replaced by stubs, outputs cleared (STUDENT=folder to choose where).
+student: $(STAMP)
+	$(BIN)/python -m workbook.student $(STUDENT)
 
 bench: $(STAMP)
 	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done

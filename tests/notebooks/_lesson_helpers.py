@@ -1,0 +1,76 @@
+"""Helpers for the lesson tests (imported by the test modules of this folder)."""
+
+from __future__ import annotations
+
+import nbformat
+
+from workbook.lessons import LESSONS, notebooks_dir
+
+NOTEBOOKS = notebooks_dir()
+
+#: Per lesson: the default run ({}) and at least one other parameter set.
+PARAMETER_SETS: dict[str, list[dict]] = {
+    "00_overview_and_pricing.ipynb": [
+        {},
+        {
+            "region": "us-east-1",
+            "seed": 3,
+            "task_cpu": 1024,
+            "task_memory": 2048,
+            "arch": "arm64",
+            "instance_types": ["m6g.large", "m7g.large", "c7g.large"],
+        },
+    ],
+    "01_clusters.ipynb": [
+        {},
+        {
+            "region": "us-east-1",
+            "seed": 11,
+            "cluster_name": "WebCluster",
+            "container_insights": "disabled",
+            "exercise_cluster": "Team-B",
+        },
+    ],
+}
+
+
+def load(name: str):
+    return nbformat.read(str(NOTEBOOKS / name), as_version=4)
+
+
+def lesson_ids() -> list[str]:
+    return [lesson.file for lesson in LESSONS]
+
+
+def cell_outputs_text(cell) -> str:
+    parts = []
+    for o in cell.get("outputs", []):
+        if "text" in o:
+            parts.append(o["text"])
+        parts.extend(str(v) for k, v in o.get("data", {}).items() if k == "text/plain")
+        if o.get("output_type") == "error":
+            parts.append(f"{o['ename']}: {o['evalue']}")
+    return "\n".join(parts)
+
+
+def solution_pairs(nb) -> list[tuple[int, int]]:
+    """(solution cell index, the graded cell after it)."""
+    pairs = []
+    for i, cell in enumerate(nb.cells):
+        if cell.metadata.get("nbgrader", {}).get("solution"):
+            j = next(
+                k
+                for k in range(i + 1, len(nb.cells))
+                if nb.cells[k].metadata.get("nbgrader", {}).get("grade")
+            )
+            pairs.append((i, j))
+    return pairs
+
+
+def solution_text(source: str) -> str:
+    lines = source.split("\n")
+    a = next(i for i, line in enumerate(lines) if line.strip() == "### BEGIN SOLUTION")
+    b = next(i for i, line in enumerate(lines) if line.strip() == "### END SOLUTION")
+    return "\n".join(lines[a + 1 : b])
+
+

@@ -1,0 +1,97 @@
+"""The committed lessons: structure, metadata, outputs and the walkthrough commands they teach."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from _lesson_helpers import NOTEBOOKS, lesson_ids, load
+
+from workbook.lessons import LESSONS
+
+ROOT = NOTEBOOKS.parent
+UUID_OR_HEX_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}|\b[0-9a-f]{32}\b")
+
+
+def code_cells(nb):
+    return [c for c in nb.cells if c.cell_type == "code"]
+
+
+def markdown(nb) -> str:
+    return "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+
+
+@pytest.mark.parametrize("name", lesson_ids())
+def test_lesson_structure(name):
+    nb = load(name)
+    text = markdown(nb)
+    assert nb.cells[0].source.startswith("# " + name[:2] + " · ")
+    assert "**Learning goals.**" in text and "## Summary" in text and "**On real AWS**" in text
+    params = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(params) == 1 and "region = " in params[0].source and "seed = " in params[0].source
+    for c in code_cells(nb):  # thin cells: logic lives in workbook/
+        assert not re.search(r"^\s*(def|class) ", c.source, re.M), c.source
+
+
+@pytest.mark.parametrize("name", lesson_ids())
+def test_committed_with_deterministic_outputs(name):
+    nb = load(name)
+    cells = code_cells(nb)
+    assert all(c.execution_count is not None for c in cells), "run `make notebooks`"
+    outputs = [o for c in cells for o in c.outputs]
+    assert not [o for o in outputs if o.output_type == "error"]
+    assert any("application/vnd.plotly.v1+json" in o.get("data", {}) for o in outputs)
+    assert "widgets" not in nb.metadata and "papermill" not in nb.metadata
+    # Widget views would point at unsaved state (random model ids): only their text is kept.
+    assert not [o for o in outputs if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
+    compared = [c for c in cells if "# NBVAL_CHECK_OUTPUT" in c.source]
+    assert len(compared) >= 5
+    for c in compared:
+        for o in c.outputs:
+            text = o.get("text", "") + str(o.get("data", {}).get("text/plain", ""))
+            assert not UUID_OR_HEX_ID.search(text), text
+
+
+@pytest.mark.parametrize("name", lesson_ids())
+def test_exercises_are_nbgrader_ready(name):
+    nb = load(name)
+    meta = [c.metadata["nbgrader"] for c in nb.cells if "nbgrader" in c.metadata]
+    solutions = [m for m in meta if m["solution"]]
+    graded = [m for m in meta if m["grade"]]
+    assert solutions and graded
+    ids = [m["grade_id"] for m in meta]
+    assert len(ids) == len(set(ids))
+    for m in meta:
+        assert m["schema_version"] == 3 and {"grade", "solution", "locked", "grade_id"} <= set(m)
+    assert all(m["locked"] and m["points"] > 0 for m in graded)
+    for c in nb.cells:
+        has_markers = "### BEGIN SOLUTION" in c.source
+        assert has_markers == bool(c.metadata.get("nbgrader", {}).get("solution")), c.source
+        if c.metadata.get("nbgrader", {}).get("grade"):
+            assert ".require()" in c.source  # a failed check must fail the graded cell
+
+
+def aws_commands(nb) -> set[str]:
+    text = "\n".join(c.source for c in nb.cells)
+    return {f"{m[0]} {m[1]}" for m in re.findall(r"\baws (ecs|ec2|ecr|iam) ([a-z-]+)", text)}
+
+
+def test_walkthrough_rows_appear_in_lessons():
+    by_lesson = {name: aws_commands(load(name)) for name in lesson_ids()}
+    assert {
+        "ecs create-cluster",
+        "ecs list-clusters",
+        "ecs describe-clusters",
+        "ecs delete-cluster",
+        "ecs update-cluster-settings",
+    } <= by_lesson["01_clusters.ipynb"]
+
+
+def test_tables_of_contents_list_the_lessons_in_order():
+    toc = (NOTEBOOKS / "README.md").read_text()
+    readme = (ROOT / "README.md").read_text()
+    lessons_section = readme.split("## Lessons", 1)[1].split("\n## ", 1)[0]
+    for text in (toc, lessons_section):
+        positions = [text.index(lesson.file) for lesson in LESSONS]
+        assert positions == sorted(positions)
+    assert sorted(p.name for p in NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")) == lesson_ids()

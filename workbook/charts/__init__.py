@@ -1,0 +1,14 @@
+"""Charts: pure functions from lab tables (or the catalog) to a plotly ``go.Figure``.
+
+Each chart has a title, axis titles with units, hover text and the colour-blind-safe template of
+:mod:`workbook.palette`. The live ``FigureWidget`` variants live in :mod:`workbook.panels` and are
+updated from the same trace builders inside ``batch_update``.
+"""
+
+from __future__ import annotations
+
+from .eni import eni_capacity_figure
+from .pricing import hourly_price_figure
+from .timeline import event_timeline_figure
+
+__all__ = ["eni_capacity_figure", "event_timeline_figure", "hourly_price_figure"]

@@ -1,0 +1,134 @@
+"""The ENI trunking capacity explorer as a figure."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from ..capacity import eni_capacity_table, task_label
+from ..palette import ROLE, TEMPLATE
+
+__all__ = ["eni_capacity_figure", "eni_traces", "eni_layout", "TRACE_NAMES"]
+
+TRACE_NAMES = (
+    "awsvpc tasks without trunking",
+    "awsvpc tasks with trunking",
+    "effective capacity",
+    "trunking not supported",
+)
+
+
+def _none_if_na(values: pd.Series) -> list[Any]:
+    return [None if pd.isna(v) else int(v) for v in values]
+
+
+def eni_traces(table: pd.DataFrame, task_cpu: int, task_memory: int, trunking: bool) -> list[dict]:
+    """The four traces' data (same order and count every time, so a widget can update in place)."""
+    types = list(table.index)
+    size = task_label(task_cpu, task_memory)
+    mode = "with" if trunking else "without"
+    limits = [
+        f"{t}: {e} tasks of {size} ({mode} trunking)<br>limits: ENI {n}, CPU {c}, memory {m}"
+        f"<br>binding limit: {b}"
+        for t, e, n, c, m, b in zip(
+            types,
+            table["effective"],
+            table["eni_limit"],
+            table["cpu_limit"],
+            table["memory_limit"],
+            table["binding"],
+            strict=True,
+        )
+    ]
+    unsupported = table.index[~table["trunking_supported"]].tolist()
+    return [
+        {
+            "x": table["tasks_without_trunking"].astype(int).tolist(),
+            "y": types,
+            "customdata": table["vcpu"].astype(int).tolist(),
+            "hovertemplate": "%{y} (%{customdata} vCPU): %{x} awsvpc tasks without trunking"
+            "<br>(ENIs - 1: the primary ENI takes a slot)<extra></extra>",
+        },
+        {
+            "x": _none_if_na(table["tasks_with_trunking"]),
+            "y": types,
+            "hovertemplate": "%{y}: %{x} awsvpc tasks with trunking<extra></extra>",
+        },
+        {
+            "x": table["effective"].astype(int).tolist(),
+            "y": types,
+            "text": table["binding"].tolist(),
+            "hovertext": limits,
+            "name": f"effective capacity: {size}, {mode} trunking",
+        },
+        {
+            "x": [0] * len(unsupported),
+            "y": unsupported,
+            "text": ["not supported"] * len(unsupported),
+            "hovertemplate": "%{y}: ENI trunking is not supported (t3/t3a)<extra></extra>",
+        },
+    ]
+
+
+def eni_layout(n_types: int, task_cpu: int, task_memory: int, trunking: bool) -> dict:
+    mode = "with" if trunking else "without"
+    return {
+        "title": {
+            "text": "awsvpc tasks per instance: ENI limits without/with trunking"
+            f"<br><sub>marker: effective capacity for a {task_label(task_cpu, task_memory)} task"
+            f" {mode} trunking = min(ENI, CPU, memory); its label names the binding limit</sub>"
+        },
+        "xaxis": {"title": {"text": "tasks per instance (count)"}, "rangemode": "tozero"},
+        "yaxis": {"title": {"text": "instance type"}, "autorange": "reversed", "type": "category"},
+        "height": 160 + 24 * max(n_types, 1),
+        "barmode": "group",
+    }
+
+
+def eni_capacity_figure(
+    task_cpu: int = 256,
+    task_memory: int = 512,
+    trunking: bool = True,
+    types: Iterable[str] | None = None,
+) -> go.Figure:
+    """For each instance type (default: the whole catalog): awsvpc tasks per instance without and
+    with ENI trunking (bars), and the effective capacity for a task of ``task_cpu`` CPU units and
+    ``task_memory`` MiB (marker, labelled with the binding limit). t3/t3a are marked unsupported."""
+    table = eni_capacity_table(task_cpu, task_memory, trunking, types)
+    data = eni_traces(table, task_cpu, task_memory, trunking)
+    fig = go.Figure(
+        [
+            go.Bar(
+                name=TRACE_NAMES[0],
+                orientation="h",
+                marker={"color": ROLE["without_trunking"]},
+                **data[0],
+            ),
+            go.Bar(
+                name=TRACE_NAMES[1],
+                orientation="h",
+                marker={"color": ROLE["with_trunking"], "pattern": {"shape": "/"}},
+                **data[1],
+            ),
+            go.Scatter(
+                mode="markers+text",
+                textposition="middle right",
+                marker={"color": ROLE["effective"], "symbol": "diamond", "size": 11},
+                hoverinfo="text",
+                **data[2],
+            ),
+            go.Scatter(
+                name=TRACE_NAMES[3],
+                mode="markers+text",
+                textposition="middle right",
+                marker={"color": ROLE["unsupported"], "symbol": "x", "size": 9},
+                **data[3],
+            ),
+        ],
+        layout={"template": TEMPLATE},
+    )
+    fig.update_layout(eni_layout(len(table), task_cpu, task_memory, trunking))
+    return fig

@@ -1,0 +1,82 @@
+"""A first timeline: the lab's event table over simulated time, one row per event kind."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from ..palette import ROLE, TEMPLATE
+
+__all__ = ["event_timeline_figure", "events_of"]
+
+
+def events_of(source) -> pd.DataFrame:
+    """The event table of a Lab (``lab.events``) or an event DataFrame as is."""
+    return source.events if hasattr(source, "events") else source
+
+
+def _detail(d: dict) -> str:
+    text = json.dumps(d, sort_keys=True, separators=(", ", ": "))
+    return text if len(text) <= 120 else text[:117] + "..."
+
+
+def event_timeline_figure(source, until: datetime | None = None) -> go.Figure:
+    """Events over simulated time: one row per kind, inputs (what was asked) as open circles and
+    facts (what happened) as filled diamonds. ``until`` draws the lab as of an earlier time."""
+    ev = events_of(source)
+    if until is not None:
+        ev = ev[ev["time"] <= pd.Timestamp(until)]
+    kinds = list(dict.fromkeys(ev["kind"].astype(str)))  # first-seen order: reads top-down
+    fig = go.Figure(layout={"template": TEMPLATE})
+    styles = {
+        "input": ("inputs (API calls, clock, lab actions)", "circle-open", ROLE["input"]),
+        "fact": ("facts (what changed)", "diamond", ROLE["fact"]),
+    }
+    for origin, (name, symbol, color) in styles.items():
+        part = ev[ev["origin"].astype(str) == origin]
+        hover = [
+            f"#{s} {k} at {t:%Y-%m-%d %H:%M:%S} UTC"
+            + (f"<br>cluster: {c}" if isinstance(c, str) else "")
+            + (f"<br>{r}" if isinstance(r, str) else "")
+            + f"<br>{_detail(d)}"
+            for s, k, t, c, r, d in zip(
+                part["seq"],
+                part["kind"].astype(str),
+                part["time"],
+                part["cluster"].astype(object).where(part["cluster"].notna(), None),
+                part["resource"].astype(object).where(part["resource"].notna(), None),
+                part["detail"],
+                strict=True,
+            )
+        ]
+        fig.add_trace(
+            go.Scatter(
+                name=name,
+                x=[t.strftime("%Y-%m-%d %H:%M:%S") for t in part["time"]],
+                y=part["kind"].astype(str).tolist(),
+                mode="markers",
+                marker={"symbol": symbol, "size": 11, "color": color, "line": {"width": 2}},
+                hovertext=hover,
+                hoverinfo="text",
+            )
+        )
+    fig.update_layout(
+        title={"text": f"Lab events over simulated time ({len(ev)} events)"},
+        xaxis={"title": {"text": "simulated time (UTC)"}, "type": "date"},
+        yaxis={
+            "title": {"text": "event kind"},
+            "type": "category",
+            "categoryorder": "array",
+            "categoryarray": kinds,
+            "autorange": "reversed",
+        },
+        height=180 + 28 * max(len(kinds), 1),
+    )
+    if ev.empty:
+        fig.add_annotation(
+            text="no events yet", showarrow=False, xref="paper", yref="paper", x=0.5, y=0.5
+        )
+    return fig

@@ -1,0 +1,174 @@
+"""The lesson notebooks: their order, running them with papermill, and reading their results.
+
+``python -m workbook.lessons run [NAME ...]`` re-executes lessons in place (``make notebooks``) and
+prints each one's time. Executed notebooks are cleaned of what changes from run to run (papermill
+timings, saved widget state, which embeds plotly's ~5 MB widget bundle) so re-running a lesson
+with the same engine gives the same file.
+
+Inside a lesson, :func:`record` shows a lesson's key results and tags them so tests (and graders)
+can read them back from the executed notebook with :func:`results_of`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+__all__ = [
+    "EXTRAS",
+    "LESSONS",
+    "Lesson",
+    "RESULTS_MIME",
+    "clean",
+    "execute",
+    "notebooks_dir",
+    "record",
+    "results_of",
+]
+
+RESULTS_MIME = "application/vnd.ecslab.results+json"
+
+
+@dataclass(frozen=True)
+class Lesson:
+    file: str
+    title: str
+    topics: str
+
+
+#: The course in order (lessons are added as their engine parts land).
+LESSONS: tuple[Lesson, ...] = (
+    Lesson(
+        "00_overview_and_pricing.ipynb",
+        "Overview and the pricing model",
+        "ECS is free; EC2 vs Fargate billing; per-task cost at list prices; ENI limits; "
+        "what ecslab simulates",
+    ),
+    Lesson(
+        "01_clusters.ipynb",
+        "Clusters",
+        "default and named clusters; list/describe; settings and tags; delete rules and errors; "
+        "the event table",
+    ),
+)
+
+
+#: Other notebooks that ``make notebooks`` executes too (not lessons: no exercises).
+EXTRAS: tuple[str, ...] = ("gallery.ipynb",)
+
+
+def notebooks_dir() -> Path:
+    """The repository's notebooks/ folder (the instructor copies)."""
+    return Path(__file__).resolve().parents[1] / "notebooks"
+
+
+class Results:
+    """A lesson's key results: readable text in the notebook, JSON for tests.
+
+    Not a dict subclass on purpose: IPython would print it with its dict printer."""
+
+    def __init__(self, values: dict[str, Any]) -> None:
+        self.values = json.loads(json.dumps(values, default=str))
+
+    def __getitem__(self, key: str) -> Any:
+        return self.values[key]
+
+    def _repr_mimebundle_(self, **_: Any) -> dict:
+        text = "\n".join(f"{k}: {v!r}" for k, v in self.values.items())
+        return {"text/plain": text, RESULTS_MIME: self.values}
+
+
+def record(**values: Any) -> Results:
+    """Show and tag a lesson's key results (values must be JSON-friendly)."""
+    return Results(values)
+
+
+def results_of(nb) -> dict:
+    """Every :func:`record` output of an executed notebook, merged in order."""
+    out: dict = {}
+    for cell in nb.cells:
+        for o in cell.get("outputs", []):
+            data = o.get("data", {})
+            if RESULTS_MIME in data:
+                out.update(data[RESULTS_MIME])
+    return out
+
+
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+def clean(nb) -> Any:
+    """Drop what changes between identical runs: papermill timings, execution timestamps, saved
+    widget state and the widget views that point at it (random model ids). A panel's output then
+    keeps only its text ("... run the cell to use it") until the learner runs the cell."""
+    nb.metadata.pop("papermill", None)
+    nb.metadata.pop("widgets", None)
+    for cell in nb.cells:
+        cell.metadata.pop("papermill", None)
+        cell.metadata.pop("execution", None)
+        for out in cell.get("outputs", []):
+            out.get("data", {}).pop(WIDGET_VIEW, None)
+    return nb
+
+
+def execute(
+    source: str | Path,
+    output: str | Path | None = None,
+    parameters: dict[str, Any] | None = None,
+    kernel: str = "python3",
+) -> tuple[Any, float]:
+    """Run a lesson with papermill (``output`` defaults to in place); returns (notebook, seconds).
+
+    The kernel is the ``python3`` kernelspec (``make venv`` installs the venv's own under that
+    name); it starts in the notebook's folder."""
+    import nbformat
+    import papermill as pm
+
+    source = Path(source)
+    output = Path(output) if output is not None else source
+    started = time.perf_counter()
+    pm.execute_notebook(
+        str(source),
+        str(output),
+        parameters=parameters or {},
+        kernel_name=kernel,
+        cwd=str(source.parent),
+        progress_bar=False,
+        log_output=False,
+    )
+    seconds = time.perf_counter() - started
+    nb = clean(nbformat.read(str(output), as_version=4))
+    nbformat.write(nb, str(output))
+    return nb, seconds
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m workbook.lessons")
+    sub = parser.add_subparsers(dest="cmd", required=True)
+    run = sub.add_parser("run", help="re-execute lessons in place with papermill")
+    run.add_argument("names", nargs="*", help="lesson files (default: all)")
+    sub.add_parser("list", help="list the lessons in order")
+    args = parser.parse_args(argv)
+    folder = notebooks_dir()
+    if args.cmd == "list":
+        for lesson in LESSONS:
+            print(f"{lesson.file}  {lesson.title}: {lesson.topics}")
+        return 0
+    names = args.names or [lesson.file for lesson in LESSONS] + list(EXTRAS)
+    total = 0.0
+    for name in names:
+        path = Path(name) if Path(name).exists() else folder / name
+        _, seconds = execute(path)
+        total += seconds
+        print(f"{path.name}: {seconds:.1f} s")
+    print(f"all: {total:.1f} s (target for the lessons: 150 s in total)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,11 @@
+"""Widget panels: small ipywidgets views over a lab. Every button calls a method, so tests (and
+plain Python) drive a panel without a browser: ``ClusterPanel(lab).create("MyCluster")``."""
+
+from __future__ import annotations
+
+from .base import Panel
+from .clock import ClockPanel
+from .cluster import ClusterPanel
+from .eni import EniExplorer
+
+__all__ = ["Panel", "ClockPanel", "ClusterPanel", "EniExplorer"]

@@ -1,0 +1,65 @@
+"""What every panel shares: a root widget, a status line, and a deterministic text repr."""
+
+from __future__ import annotations
+
+import html
+from contextlib import contextmanager
+from typing import Any
+
+import ipywidgets as w
+
+from ..aws import Outcome
+from ..palette import ROLE
+
+__all__ = ["Panel"]
+
+
+class Panel:
+    """Base of the panels. Subclasses build ``self.widget`` (the root) and call ``show(outcome)``."""
+
+    title = "panel"
+
+    def __init__(self) -> None:
+        self.status = w.HTML(value="")
+        self.last: Outcome | None = None
+        self._holding = False
+        self.widget: w.Widget = w.VBox()
+
+    # -- status ------------------------------------------------------------------------------------
+
+    def show(self, outcome: Outcome) -> Outcome:
+        """Put an action's result on the status line (green tick or vermillion cross)."""
+        self.last = outcome
+        mark, color = ("✓", ROLE["ok"]) if outcome.ok else ("✗", ROLE["fail"])
+        self.status.value = (
+            f'<span style="color:{color};font-weight:bold">{mark}</span> '
+            f"{html.escape(outcome.message)}"
+        )
+        return outcome
+
+    @property
+    def status_text(self) -> str:
+        """The status line as plain text (what a test or a screen reader gets)."""
+        return "" if self.last is None else ("✓ " if self.last.ok else "✗ ") + self.last.message
+
+    @contextmanager
+    def _hold(self):
+        """Set several widget values without an update per change; the caller updates once."""
+        self._holding, before = True, self._holding
+        try:
+            yield
+        finally:
+            self._holding = before
+
+    # -- display -------------------------------------------------------------------------------------
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> dict:
+        bundle = self.widget._repr_mimebundle_(**kwargs)
+        data = bundle[0] if isinstance(bundle, tuple) else bundle
+        # The widget's own text repr embeds random model/trace ids; say what it is instead.
+        data["text/plain"] = f"{self.title} (an interactive panel: run the cell to use it)"
+        return bundle
+
+
+def header(text: str) -> w.HTML:
+    return w.HTML(value=f"<b>{html.escape(text)}</b>")
