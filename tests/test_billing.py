@@ -111,3 +111,65 @@ def test_ecr_storage_per_gb_month():
     lab.client("ecr").delete_repository(repositoryName="web", force=True)
     lab.advance("10h")
     assert lab.costs()["cost"].sum() == pytest.approx(c["cost"].iloc[0])
+
+
+def _running_instance(lab, instance_type="t3.medium"):
+    """Launch through the real EC2 client and advance until it is running; returns (id, t_running)."""
+    ec2, ssm = lab.client("ec2"), lab.client("ssm")
+    ami = ssm.get_parameter(Name="/aws/service/ecs/optimized-ami/amazon-linux-2/recommended/image_id")["Parameter"]["Value"]
+    iid = ec2.run_instances(ImageId=ami, InstanceType=instance_type, MinCount=1, MaxCount=1)["Instances"][0]["InstanceId"]
+    while ec2.describe_instances(InstanceIds=[iid])["Reservations"][0]["Instances"][0]["State"]["Name"] != "running":
+        lab.advance("1s")
+    ev = lab.events
+    t = ev[(ev.kind == "InstanceRunning") & (ev.resource == iid)]["time"].iloc[0]
+    assert t == lab.now
+    return iid, t
+
+
+def test_ec2_instance_billed_per_second_whether_or_not_tasks_use_it():
+    lab = Lab(region="us-east-1")
+    iid, _ = _running_instance(lab, "t3.medium")
+    lab.advance("90s")
+    lab.client("ec2").terminate_instances(InstanceIds=[iid])
+    lab.advance("5m")  # shutting-down and terminated: no longer billed
+    c = lab.costs(freq=None)
+    assert c["resource_type"].tolist() == ["ec2-instance"]
+    assert c["quantity"].iloc[0] == pytest.approx(90 / 3600)  # 90 s billed as 90 s
+    assert c["cost"].iloc[0] == pytest.approx(0.0416 * 90 / 3600)
+    assert c["unit"].iloc[0] == "instance-hours (t3.medium)"
+
+
+def test_ec2_minimum_is_60_seconds_per_running_period():
+    lab = Lab(region="us-east-1")
+    iid, _ = _running_instance(lab, "m5.large")
+    lab.advance("20s")
+    lab.client("ec2").terminate_instances(InstanceIds=[iid])
+    lab.advance("1h")
+    assert lab.costs()["cost"].sum() == pytest.approx(0.096 * 60 / 3600)
+
+
+def test_running_instance_billed_until_now_and_hourly_buckets_sum_to_total():
+    lab = Lab(region="us-east-1")
+    _running_instance(lab, "m5.large")
+    start = lab.now
+    lab.advance("2h30m")
+    c = lab.costs()
+    assert c["cost"].sum() == pytest.approx(0.096 * 2.5)
+    assert c["quantity"].sum() == pytest.approx(2.5)
+    assert (c["cost"] >= 0).all()
+    assert c.groupby("hour")["cost"].sum().sum() == pytest.approx(lab.costs(freq=None)["cost"].sum())
+    mid = start + pd.Timedelta("47m")
+    assert lab.costs(end=mid)["cost"].sum() + lab.costs(start=mid)["cost"].sum() == pytest.approx(0.096 * 2.5)
+
+
+def test_costs_do_not_depend_on_event_append_order():
+    from ecslab.domain.billing import costs
+
+    lab = Lab(region="us-east-1")
+    _running_instance(lab, "m5.large")
+    lab.advance("3h")
+    ev = lab.events
+    shuffled = ev.sample(frac=1.0, random_state=3)
+    a = costs(ev, lab.prices, lab.now)["cost"].sum()
+    b = costs(shuffled, lab.prices, lab.now)["cost"].sum()
+    assert a == pytest.approx(b) == pytest.approx(0.096 * 3)

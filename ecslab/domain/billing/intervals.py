@@ -84,8 +84,9 @@ def _billed(t0: pd.Series, stop: pd.Series, minimum: int = MIN_SECONDS) -> pd.Se
 
 
 def ec2_intervals(events: pd.DataFrame, prices: PriceBook, now: pd.Timestamp) -> pd.DataFrame:
-    """Each instance from running to terminated/stopped (or now): per second, 60 s minimum."""
-    p = _pair(events, ["InstanceRunning"], ["InstanceStopped", "InstanceTerminated"], now)
+    """Each instance from running until it starts shutting down or stopping (AWS stops charging
+    there) or until now: per second, rounded up, with a 60 s minimum per running period."""
+    p = _pair(events, ["InstanceRunning"], ["InstanceStopping", "InstanceTerminating", "InstanceTerminated"], now)
     if p.empty:
         return _empty()
     d = _details(p, ["instance_type"])
