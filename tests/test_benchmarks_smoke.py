@@ -19,3 +19,16 @@ def test_bench_calls_small():
     assert lines[0].startswith("call") and "ratio to peer" in lines[0]
     rows = {ln.split()[0]: float(ln.split()[1]) for ln in lines[1:]}
     assert set(rows) == {"CreateCluster", "DescribeClusters"} and all(v > 0 for v in rows.values())
+
+
+def test_bench_billing_small():
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "bench_billing.py"), "--small"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    assert "vectorised s" in lines[0] and "row-by-row s" in lines[0]
+    assert len(lines) == 3 and all(line.rstrip().endswith("x") for line in lines[1:])

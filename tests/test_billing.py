@@ -116,9 +116,18 @@ def test_ecr_storage_per_gb_month():
 def _running_instance(lab, instance_type="t3.medium"):
     """Launch through the real EC2 client and advance until it is running; returns (id, t_running)."""
     ec2, ssm = lab.client("ec2"), lab.client("ssm")
-    ami = ssm.get_parameter(Name="/aws/service/ecs/optimized-ami/amazon-linux-2/recommended/image_id")["Parameter"]["Value"]
-    iid = ec2.run_instances(ImageId=ami, InstanceType=instance_type, MinCount=1, MaxCount=1)["Instances"][0]["InstanceId"]
-    while ec2.describe_instances(InstanceIds=[iid])["Reservations"][0]["Instances"][0]["State"]["Name"] != "running":
+    ami = ssm.get_parameter(
+        Name="/aws/service/ecs/optimized-ami/amazon-linux-2/recommended/image_id"
+    )["Parameter"]["Value"]
+    iid = ec2.run_instances(ImageId=ami, InstanceType=instance_type, MinCount=1, MaxCount=1)[
+        "Instances"
+    ][0]["InstanceId"]
+    while (
+        ec2.describe_instances(InstanceIds=[iid])["Reservations"][0]["Instances"][0]["State"][
+            "Name"
+        ]
+        != "running"
+    ):
         lab.advance("1s")
     ev = lab.events
     t = ev[(ev.kind == "InstanceRunning") & (ev.resource == iid)]["time"].iloc[0]
@@ -157,9 +166,13 @@ def test_running_instance_billed_until_now_and_hourly_buckets_sum_to_total():
     assert c["cost"].sum() == pytest.approx(0.096 * 2.5)
     assert c["quantity"].sum() == pytest.approx(2.5)
     assert (c["cost"] >= 0).all()
-    assert c.groupby("hour")["cost"].sum().sum() == pytest.approx(lab.costs(freq=None)["cost"].sum())
+    assert c.groupby("hour")["cost"].sum().sum() == pytest.approx(
+        lab.costs(freq=None)["cost"].sum()
+    )
     mid = start + pd.Timedelta("47m")
-    assert lab.costs(end=mid)["cost"].sum() + lab.costs(start=mid)["cost"].sum() == pytest.approx(0.096 * 2.5)
+    assert lab.costs(end=mid)["cost"].sum() + lab.costs(start=mid)["cost"].sum() == pytest.approx(
+        0.096 * 2.5
+    )
 
 
 def test_costs_do_not_depend_on_event_append_order():

@@ -40,24 +40,26 @@ def intervals(events: pd.DataFrame, prices: PriceBook, now) -> pd.DataFrame:
 
 
 def _bucket(iv: pd.DataFrame, freq: str | None) -> pd.DataFrame:
-    """Split each interval at ``freq`` boundaries (vectorised: repeat rows, then clip)."""
+    """Split each interval at ``freq`` boundaries (vectorised in int64 nanoseconds: repeat rows,
+    then clip each copy to its bucket)."""
     if freq is None or iv.empty:
         out = iv.copy()
         out["hour"] = out["t0"]
         out["hours"] = (out["t1"] - out["t0"]).dt.total_seconds() / 3600
         return out
-    step = pd.Timedelta(pd.tseries.frequencies.to_offset(freq))
-    first = iv["t0"].dt.floor(step)
-    last = (iv["t1"] - pd.Timedelta(1, "ns")).dt.floor(step)
-    n = ((last - first) // step).astype("int64").to_numpy() + 1
+    step = pd.Timedelta(pd.tseries.frequencies.to_offset(freq)).value
+    t0 = iv["t0"].array.asi8
+    t1 = iv["t1"].array.asi8
+    first = t0 - t0 % step
+    last = (t1 - 1) - (t1 - 1) % step
+    n = (last - first) // step + 1
     idx = np.repeat(np.arange(len(iv)), n)
     offset = np.arange(len(idx)) - np.repeat(np.cumsum(n) - n, n)
+    b0 = first[idx] + offset * step
+    hours = (np.minimum(t1[idx], b0 + step) - np.maximum(t0[idx], b0)) / 3.6e12
     out = iv.iloc[idx].reset_index(drop=True)
-    b0 = first.iloc[idx].reset_index(drop=True) + pd.to_timedelta(offset * step.value, unit="ns")
-    lo = np.maximum(out["t0"].to_numpy(), b0.to_numpy())
-    hi = np.minimum(out["t1"].to_numpy(), (b0 + step).to_numpy())
-    out["hour"] = b0
-    out["hours"] = (hi - lo) / np.timedelta64(1, "h")
+    out["hour"] = pd.to_datetime(b0, utc=True)
+    out["hours"] = hours
     return out[out["hours"] > 0]
 
 

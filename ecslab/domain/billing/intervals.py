@@ -86,7 +86,12 @@ def _billed(t0: pd.Series, stop: pd.Series, minimum: int = MIN_SECONDS) -> pd.Se
 def ec2_intervals(events: pd.DataFrame, prices: PriceBook, now: pd.Timestamp) -> pd.DataFrame:
     """Each instance from running until it starts shutting down or stopping (AWS stops charging
     there) or until now: per second, rounded up, with a 60 s minimum per running period."""
-    p = _pair(events, ["InstanceRunning"], ["InstanceStopping", "InstanceTerminating", "InstanceTerminated"], now)
+    p = _pair(
+        events,
+        ["InstanceRunning"],
+        ["InstanceStopping", "InstanceTerminating", "InstanceTerminated"],
+        now,
+    )
     if p.empty:
         return _empty()
     d = _details(p, ["instance_type"])
@@ -99,8 +104,8 @@ def ec2_intervals(events: pd.DataFrame, prices: PriceBook, now: pd.Timestamp) ->
             "cluster": None,
             "service": None,
             "task": None,
-            "t0": p["time"].to_numpy(),
-            "t1": _billed(p["time"], p["stop"]).to_numpy(),
+            "t0": p["time"].array,
+            "t1": _billed(p["time"], p["stop"]).array,
             "unit": "instance-hours (" + d["instance_type"].astype(str) + ")",
             "per_hour": 1.0,
             "rate": d["instance_type"].map(lambda t: by_type[t].usd).astype(float).to_numpy(),
@@ -126,15 +131,11 @@ def fargate_intervals(events: pd.DataFrame, prices: PriceBook, now: pd.Timestamp
     combos = d[["os", "arch", "capacity"]].fillna(
         {"os": "linux", "arch": "x86_64", "capacity": "on_demand"}
     )
-    vcpu_rate, gb_rate, src = [], [], []
-    cache = {}
-    for key in map(tuple, combos.to_numpy()):
-        if key not in cache:
-            cache[key] = prices.fargate(*key)
-        v, g = cache[key]
-        vcpu_rate.append(v.usd)
-        gb_rate.append(g.usd)
-        src.append(v.source)
+    codes, uniques = pd.factorize(pd.MultiIndex.from_frame(combos))
+    rates = [prices.fargate(*key) for key in uniques]
+    vcpu_rate = np.array([v.usd for v, _ in rates])[codes]
+    gb_rate = np.array([g.usd for _, g in rates])[codes]
+    src = np.array([v.source for v, _ in rates], dtype=object)[codes]
     eph = prices.fargate_ephemeral_gb_hour()
     base = {
         "resource": p["resource"].to_numpy(),
@@ -143,8 +144,8 @@ def fargate_intervals(events: pd.DataFrame, prices: PriceBook, now: pd.Timestamp
         "cluster": p["cluster"].to_numpy(),
         "service": d["service"].to_numpy(),
         "task": p["resource"].to_numpy(),
-        "t0": p["time"].to_numpy(),
-        "t1": t1.to_numpy(),
+        "t0": p["time"].array,
+        "t1": t1.array,
     }
     cpu = d["cpu"].astype(float).to_numpy() / 1024
     mem = d["memory"].astype(float).to_numpy() / 1024
@@ -190,7 +191,7 @@ def ecr_intervals(events: pd.DataFrame, prices: PriceBook, now: pd.Timestamp) ->
     d = _details(rows, ["repository", "stored_bytes"])
     st = pd.DataFrame(
         {
-            "time": rows["time"].to_numpy(),
+            "time": rows["time"].array,
             "seq": rows["seq"].to_numpy(),
             "repository": d["repository"].to_numpy(),
             "level": d["stored_bytes"].fillna(0).astype(float).to_numpy(),
@@ -212,8 +213,8 @@ def ecr_intervals(events: pd.DataFrame, prices: PriceBook, now: pd.Timestamp) ->
             "cluster": None,
             "service": None,
             "task": None,
-            "t0": st["time"].to_numpy(),
-            "t1": st["t1"].to_numpy(),
+            "t0": st["time"].array,
+            "t1": st["t1"].array,
             "unit": "GB-months",
             "per_hour": st["level"].to_numpy() / GIB / HOURS_PER_MONTH,
             "rate": price.usd,
@@ -267,14 +268,12 @@ def insights_intervals(events: pd.DataFrame, prices: PriceBook, now: pd.Timestam
         ]
     )
     cfg = pd.DataFrame(
-        {"time": rel["time"].to_numpy(), "cluster": rel["cluster"].to_numpy(), "on": setting}
+        {"time": rel["time"].array, "cluster": rel["cluster"].to_numpy(), "on": setting}
     )[is_cfg & has_insights]
     # Metric count per cluster from tasks (RUNNING..STOPPED) and services (created..deleted).
     weights = {"TaskRunning": 6, "TaskStopped": -6, "ServiceCreated": 11, "ServiceDeleted": -11}
     w = rel["kind"].map(weights).fillna(0).astype(float).to_numpy()
-    base = pd.DataFrame(
-        {"time": rel["time"].to_numpy(), "cluster": rel["cluster"].to_numpy(), "n": w}
-    )
+    base = pd.DataFrame({"time": rel["time"].array, "cluster": rel["cluster"].to_numpy(), "n": w})
     created = rel["kind"].to_numpy() == "ClusterCreated"
     base.loc[created, "n"] = INSIGHTS_METRICS["cluster"]
     base.loc[rel["kind"].to_numpy() == "ClusterDeleted", "n"] = -INSIGHTS_METRICS["cluster"]
@@ -311,8 +310,8 @@ def insights_intervals(events: pd.DataFrame, prices: PriceBook, now: pd.Timestam
             "cluster": grid["cluster"].to_numpy(),
             "service": None,
             "task": None,
-            "t0": grid["time"].to_numpy(),
-            "t1": grid["t1"].to_numpy(),
+            "t0": grid["time"].array,
+            "t1": grid["t1"].array,
             "unit": "metric-months",
             "per_hour": grid["metrics"].to_numpy() / HOURS_PER_MONTH,
             "rate": price.usd,
