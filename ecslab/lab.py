@@ -347,5 +347,14 @@ class Lab:
             now = self.now
         return costs(events, self.prices, now, start=start, end=end, freq=freq, by=by)
 
+    def compare_launch_types(self, **workload):
+        """Fargate vs EC2 for a workload (``cpu``, ``memory``, ``count``, ``hours``,
+        ``instance_types``, ``utilization``, ``network_mode``, ``trunking``, ``arch``): the cost
+        table, break-even task count and utilisation. EC2 instance counts come from the real
+        scheduler bin-packing the tasks. See ``ecslab.domain.billing.compare``."""
+        from .domain.billing.compare import compare_launch_types
+
+        return compare_launch_types(self.prices, **workload)
+
     def __repr__(self) -> str:
         return f"Lab(region={self.region!r}, seed={self.seed}, now={self.now.isoformat()}, events={len(self.log)})"

@@ -53,3 +53,14 @@ def test_engine_has_no_wall_clock_or_global_random():
             if pattern.search(line):
                 hits.append(f"{path.relative_to(ROOT)}:{n}: {line.strip()}")
     assert hits == []
+
+
+def test_readme_cost_example_runs_verbatim():
+    block = next(b for b in readme_python_blocks() if "compare_launch_types" in b)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    out = subprocess.run(
+        [sys.executable, "-c", block], capture_output=True, text=True, env=env, cwd=ROOT
+    )
+    assert out.returncode == 0, out.stderr
+    assert "ec2-instance" in out.stdout and "0.19" in out.stdout
+    assert "m5.large" in out.stdout and "t3.medium" in out.stdout
