@@ -11,6 +11,7 @@ import importlib
 HANDLER_MODULES = [
     "ecslab.api.ecs_clusters",
     "ecslab.api.logs",
+    "ecslab.api.cloudwatch",
     "ecslab.api.ecs_taskdefs",
     "ecslab.api.ecr_repositories",
     "ecslab.api.ecr_images",

@@ -98,7 +98,7 @@ def metrics(
         pd.Timestamp(start) if start is not None else (events["time"].min() if len(events) else now)
     )
     t1 = pd.Timestamp(end) if end is not None else now
-    grid = pd.date_range(t0.ceil(period), t1, freq=period)
+    grid = pd.date_range(t0.ceil(period), t1, freq=period).as_unit("ns")
     cols = ["cluster", "service", "family", "cpu", "memory"]
     k = events["kind"]
     run = events[k.isin(["TaskRunning", "TaskStopped", "TaskCreated"])]
