@@ -330,3 +330,43 @@ def test_modify_target_group_and_attributes(lab, elb, net):
         kinds.count("TargetGroupModified") == 1
         and kinds.count("TargetGroupAttributesModified") == 1
     )
+
+
+def test_waiters_move_the_simulated_clock(lab, elb, net):
+    """botocore's elbv2 waiters poll every 15 s: each repeat poll advances the lab's clock."""
+    lb = elb.create_load_balancer(Name="web", Subnets=net["subnets"][:2])["LoadBalancers"][0]
+    start = lab.now
+    elb.get_waiter("load_balancer_available").wait(LoadBalancerArns=[lb["LoadBalancerArn"]])
+    waited = (lab.now - start).total_seconds()
+    assert PROVISIONING_SECONDS <= waited < PROVISIONING_SECONDS + 15
+    tg = elb.create_target_group(
+        Name="web", Protocol="HTTP", Port=80, VpcId=net["vpc"], TargetType="ip"
+    )["TargetGroups"][0]["TargetGroupArn"]
+    elb.create_listener(
+        LoadBalancerArn=lb["LoadBalancerArn"],
+        Port=80,
+        DefaultActions=[{"Type": "forward", "TargetGroupArn": tg}],
+    )
+    lab.elb.declare_server("172.31.0.7", 80, paths=["/"])
+    elb.register_targets(TargetGroupArn=tg, Targets=[{"Id": "172.31.0.7"}])
+    elb.get_waiter("target_in_service").wait(TargetGroupArn=tg, Targets=[{"Id": "172.31.0.7"}])
+    assert lab.elb.target_health(tg)["state"].tolist() == ["healthy"]
+
+
+def test_through_the_aws_cli(lab, net):
+    from ecslab.adapters.aws_cli import AwsCliError
+
+    server = lab.serve()  # stopped below, so the process environment is restored
+    try:
+        out = lab.aws(
+            ["elbv2", "create-load-balancer", "--name", "cli", "--subnets", *net["subnets"]]
+        )
+        assert out["LoadBalancers"][0]["State"] == {"Code": "provisioning"}
+        with pytest.raises(AwsCliError) as ei:
+            lab.aws(
+                ["elbv2", "create-load-balancer", "--name", "x", "--subnets", net["subnets"][0]]
+            )
+        assert ei.value.code == "ValidationError"
+        assert "At least two subnets in two different Availability Zones" in ei.value.stderr
+    finally:
+        server.stop()

@@ -8,6 +8,7 @@ from ...core.ids import arn
 from .balancers import BalancersMixin
 from .groups import GroupsMixin
 from .model import Listener, LoadBalancer, TargetGroup
+from .responders import RespondersMixin
 from .targets import TargetsMixin
 
 __all__ = ["Elb"]
@@ -15,7 +16,7 @@ __all__ = ["Elb"]
 ValidationError = error_for_code("ValidationError")
 
 
-class Elb(BalancersMixin, GroupsMixin, TargetsMixin):
+class Elb(BalancersMixin, GroupsMixin, TargetsMixin, RespondersMixin):
     """Application Load Balancers, listeners, target groups and their targets' health."""
 
     def __init__(self, lab) -> None:
