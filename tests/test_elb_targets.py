@@ -8,8 +8,10 @@ from datetime import timedelta
 import pytest
 from botocore.exceptions import ClientError
 
+from ecslab import Lab, lab_action
 from ecslab.core.errors import InvalidParameterException
 from ecslab.domain.elb import PROVISIONING_SECONDS
+from ecslab.domain.elb.model import TargetSpec
 from ecslab.domain.web import Site
 
 
@@ -328,3 +330,21 @@ def test_ecs_rule_for_a_service_target_group(lab, elb, setup):
     )
     assert lab.elb.check_service_target_group(ip_tg, "awsvpc").arn == ip_tg
     assert lab.elb.check_service_target_group(inst_tg, "bridge").arn == inst_tg
+
+
+@lab_action
+def _test_register_with_responder(lab, tg_arn: str, ip: str) -> None:
+    """How the service scheduler registers a task: from inside a recorded command, passing the
+    task's responder (here: serves "/" only)."""
+    lab.elb.register_targets(tg_arn, [TargetSpec(ip)], responder=Site(port=None))
+
+
+def test_responder_given_at_registration_wins_and_replays(lab, elb, setup, tmp_path):
+    tg = setup["tg"]
+    lab.elb.declare_server("172.31.0.60", 80, reply="refuse")  # overridden by the task's own
+    lab.advance(PROVISIONING_SECONDS)
+    lab.act("_test_register_with_responder", tg_arn=tg, ip="172.31.0.60")
+    lab.advance("10s")
+    assert health(elb, tg)["172.31.0.60"] == ("healthy", None, None)
+    loaded = Lab.load(lab.save(tmp_path / "lab.jsonl"))
+    assert loaded.elb.target_health(tg).equals(lab.elb.target_health(tg))

@@ -66,10 +66,14 @@ def _tags(p: dict[str, Any]) -> dict[str, str]:
 
 @handler("elbv2", "CreateLoadBalancer")
 def create_load_balancer(lab, p):
+    if p.get("Subnets") and p.get("SubnetMappings"):
+        raise error_for_code("ValidationError")(
+            "You can specify subnets or subnet mappings, but not both"
+        )
+    subnets = list(p.get("Subnets") or []) + [m["SubnetId"] for m in p.get("SubnetMappings") or []]
     lb = lab.elb.create_load_balancer(
         name=p["Name"],
-        subnets=p.get("Subnets"),
-        subnet_mappings=p.get("SubnetMappings"),
+        subnets=subnets,
         security_groups=p.get("SecurityGroups"),
         scheme=p.get("Scheme"),
         lb_type=p.get("Type"),
@@ -95,14 +99,34 @@ def delete_load_balancer(lab, p):
     return {}
 
 
+def forward_targets(actions: list[dict[str, Any]]) -> list[str]:
+    """The target groups that default actions forward to (TargetGroupArn or ForwardConfig)."""
+    out = []
+    for a in actions:
+        if a.get("Type") == "forward" and not (
+            a.get("TargetGroupArn") or (a.get("ForwardConfig") or {}).get("TargetGroups")
+        ):
+            raise error_for_code("ValidationError")(
+                "A target group ARN must be specified for forward actions"
+            )
+        if a.get("TargetGroupArn"):
+            out.append(a["TargetGroupArn"])
+        out += [
+            t["TargetGroupArn"] for t in (a.get("ForwardConfig") or {}).get("TargetGroups") or []
+        ]
+    return out
+
+
 @handler("elbv2", "CreateListener")
 def create_listener(lab, p):
+    actions = p.get("DefaultActions") or []
     li = lab.elb.create_listener(
         p["LoadBalancerArn"],
         p.get("Protocol"),
         p.get("Port"),
-        p.get("DefaultActions") or [],
-        p.get("Certificates"),
+        forward_targets(actions),
+        actions,
+        has_certificate=bool(p.get("Certificates")),
     )
     return {"Listeners": [listener_out(li)]}
 

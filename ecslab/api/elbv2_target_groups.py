@@ -4,8 +4,31 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..domain.elb.model import TargetSpec
 from .elbv2_balancers import marker_page
 from .registry import handler
+
+_HEALTH_KEYS = {
+    "HealthCheckEnabled": "enabled",
+    "HealthCheckProtocol": "protocol",
+    "HealthCheckPort": "port",
+    "HealthCheckPath": "path",
+    "HealthCheckIntervalSeconds": "interval",
+    "HealthCheckTimeoutSeconds": "timeout",
+    "HealthyThresholdCount": "healthy",
+    "UnhealthyThresholdCount": "unhealthy",
+}
+
+
+def _health(p: dict[str, Any]) -> dict[str, Any]:
+    out = {attr: p[key] for key, attr in _HEALTH_KEYS.items() if p.get(key) is not None}
+    if (p.get("Matcher") or {}).get("HttpCode") is not None:
+        out["matcher"] = p["Matcher"]["HttpCode"]
+    return out
+
+
+def _specs(targets: list[dict[str, Any]] | None) -> list[TargetSpec]:
+    return [TargetSpec(t["Id"], t.get("Port"), t.get("AvailabilityZone")) for t in targets or []]
 
 
 def tg_out(lab, tg) -> dict[str, Any]:
@@ -39,7 +62,17 @@ def _groups(lab, tgs) -> dict[str, Any]:
 
 @handler("elbv2", "CreateTargetGroup")
 def create_target_group(lab, p):
-    return _groups(lab, [lab.elb.create_target_group(p)])
+    tg = lab.elb.create_target_group(
+        p["Name"],
+        target_type=p.get("TargetType"),
+        protocol=p.get("Protocol"),
+        port=p.get("Port"),
+        vpc_id=p.get("VpcId"),
+        health=_health(p),
+        protocol_version=p.get("ProtocolVersion"),
+        tags={t["Key"]: t.get("Value", "") for t in p.get("Tags") or []},
+    )
+    return _groups(lab, [tg])
 
 
 @handler("elbv2", "DescribeTargetGroups")
@@ -56,7 +89,7 @@ def describe_target_groups(lab, p):
 
 @handler("elbv2", "ModifyTargetGroup")
 def modify_target_group(lab, p):
-    return _groups(lab, [lab.elb.modify_target_group(p["TargetGroupArn"], p)])
+    return _groups(lab, [lab.elb.modify_target_group(p["TargetGroupArn"], _health(p))])
 
 
 @handler("elbv2", "DeleteTargetGroup")
@@ -82,13 +115,13 @@ def modify_target_group_attributes(lab, p):
 
 @handler("elbv2", "RegisterTargets")
 def register_targets(lab, p):
-    lab.elb.register_targets(p["TargetGroupArn"], p.get("Targets") or [])
+    lab.elb.register_targets(p["TargetGroupArn"], _specs(p.get("Targets")))
     return {}
 
 
 @handler("elbv2", "DeregisterTargets")
 def deregister_targets(lab, p):
-    lab.elb.deregister_targets(p["TargetGroupArn"], p.get("Targets") or [])
+    lab.elb.deregister_targets(p["TargetGroupArn"], _specs(p.get("Targets")))
     return {}
 
 
@@ -96,7 +129,7 @@ def deregister_targets(lab, p):
 def describe_target_health(lab, p):
     tg = lab.elb.target_group(p["TargetGroupArn"])
     out = []
-    for t in lab.elb.describe_target_health(tg.arn, p.get("Targets")):
+    for t in lab.elb.describe_target_health(tg.arn, _specs(p.get("Targets"))):
         target: dict[str, Any] = {"Id": t.id}
         if t.port is not None:
             target["Port"] = t.port

@@ -46,7 +46,6 @@ class BalancersMixin:
         *,
         name: str,
         subnets: list[str] | None = None,
-        subnet_mappings: list[dict[str, Any]] | None = None,
         security_groups: list[str] | None = None,
         scheme: str | None = None,
         lb_type: str | None = None,
@@ -62,11 +61,8 @@ class BalancersMixin:
             )
         if ip_address_type not in (None, "ipv4"):
             raise ValidationError("ecslab's default VPC has no IPv6: use IpAddressType ipv4")
-        if subnets and subnet_mappings:
-            raise ValidationError("You can specify subnets or subnet mappings, but not both")
-        ids = list(subnets or []) + [m["SubnetId"] for m in subnet_mappings or []]
         found = []
-        for sid in dict.fromkeys(ids):
+        for sid in dict.fromkeys(subnets or []):
             s = net.subnets.get(sid)
             if s is None:
                 raise error_for_code("SubnetNotFound")(f"The subnet ID '{sid}' is not valid")
@@ -196,15 +192,18 @@ class BalancersMixin:
         lb_arn: str,
         protocol: str | None,
         port: int | None,
-        actions: list[dict[str, Any]],
-        certificates: list[dict[str, Any]] | None = None,
+        target_group_arns: list[str],
+        actions: list[Any],
+        has_certificate: bool = False,
     ) -> Listener:
+        """``target_group_arns``: where the default actions forward (``actions`` is kept as given,
+        to answer DescribeListeners)."""
         lb = self.load_balancer(lb_arn)
         protocol = protocol or "HTTP"
         # Wording of the following checks as ELBv2 answers them (public reports; unverified).
         if protocol not in ("HTTP", "HTTPS"):
             raise ValidationError(f"Listener protocol '{protocol}' must be one of 'HTTPS, HTTP'")
-        if protocol == "HTTPS" and not certificates:
+        if protocol == "HTTPS" and not has_certificate:
             raise ValidationError("A certificate must be specified for HTTPS listeners")
         port = port if port is not None else (443 if protocol == "HTTPS" else 80)
         if not 1 <= port <= 65535:
@@ -215,8 +214,8 @@ class BalancersMixin:
             )
         if not actions:
             raise ValidationError("A default action must be specified")
-        probe = Listener("", lb_arn, protocol, port, actions)
-        for tg_arn in probe.target_group_arns:
+        target_group_arns = list(dict.fromkeys(target_group_arns))
+        for tg_arn in target_group_arns:
             tg = self.target_groups.get(tg_arn)
             if tg is None:
                 raise error_for_code("TargetGroupNotFound")(f"Target group '{tg_arn}' not found")
@@ -231,9 +230,6 @@ class BalancersMixin:
                     "The following target groups cannot be associated with more than one "
                     f"load balancer: {tg_arn}"
                 )
-        for a in actions:
-            if a.get("Type") == "forward" and not probe.target_group_arns:
-                raise ValidationError("A target group ARN must be specified for forward actions")
 
         lb_name, lb_id = lb.arn.rsplit("/", 2)[-2:]
         li = Listener(
@@ -241,7 +237,8 @@ class BalancersMixin:
             lb_arn=lb_arn,
             protocol=protocol,
             port=port,
-            actions=[dict(a) for a in actions],
+            target_group_arns=target_group_arns,
+            actions=list(actions),
         )
         self.listeners[li.arn] = li
         self.lab.emit(
@@ -251,7 +248,7 @@ class BalancersMixin:
             load_balancer=lb_arn,
             protocol=protocol,
             port=port,
-            target_groups=li.target_group_arns,
+            target_groups=target_group_arns,
         )
         for tg_arn in li.target_group_arns:
             self._sync(self.target_groups[tg_arn])

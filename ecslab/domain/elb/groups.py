@@ -27,16 +27,6 @@ _BOUNDS = {
     "healthy": ("HealthyThresholdCount", 2, 10),
     "unhealthy": ("UnhealthyThresholdCount", 2, 10),
 }
-_HEALTH_KEYS = {
-    "HealthCheckEnabled": "enabled",
-    "HealthCheckProtocol": "protocol",
-    "HealthCheckPort": "port",
-    "HealthCheckPath": "path",
-    "HealthCheckIntervalSeconds": "interval",
-    "HealthCheckTimeoutSeconds": "timeout",
-    "HealthyThresholdCount": "healthy",
-    "UnhealthyThresholdCount": "unhealthy",
-}
 
 
 def _check_tg_name(name: str) -> None:
@@ -53,14 +43,24 @@ def _check_tg_name(name: str) -> None:
 
 
 class GroupsMixin:
-    def create_target_group(self, p: dict[str, Any]) -> TargetGroup:
-        """``p``: CreateTargetGroup's parameters (AWS member names)."""
-        name = p["Name"]
+    def create_target_group(
+        self,
+        name: str,
+        *,
+        target_type: str | None = None,
+        protocol: str | None = None,
+        port: int | None = None,
+        vpc_id: str | None = None,
+        health: dict[str, Any] | None = None,
+        protocol_version: str | None = None,
+        tags: dict[str, str] | None = None,
+    ) -> TargetGroup:
+        """``health``: changes to AWS's defaults, keyed like :class:`HealthSettings` (enabled,
+        protocol, port, path, interval, timeout, healthy, unhealthy, matcher)."""
         _check_tg_name(name)
-        ttype = p.get("TargetType") or "instance"
+        ttype = target_type or "instance"
         if ttype not in ("instance", "ip", "lambda"):
             raise ValidationError(f"ecslab does not simulate target type '{ttype}'")
-        protocol, port, vpc_id = p.get("Protocol"), p.get("Port"), p.get("VpcId")
         if ttype == "lambda":
             if protocol or port or vpc_id:
                 raise ValidationError(
@@ -79,10 +79,9 @@ class GroupsMixin:
                 raise ValidationError(f"Port '{port}' must be between 1 and 65535")
             if vpc_id not in self.lab.network.vpcs:
                 raise ValidationError(f"The VPC ID '{vpc_id}' is not found")
-        health = self._health(ttype, protocol, health_defaults(ttype, protocol), p)
+        settings = self._health(ttype, protocol, health_defaults(ttype, protocol), health or {})
         attributes = dict(LAMBDA_ATTRIBUTES if ttype == "lambda" else DEFAULT_ATTRIBUTES)
-        tags = {t["Key"]: t.get("Value", "") for t in p.get("Tags") or []}
-        version = p.get("ProtocolVersion") or ("HTTP1" if protocol in ("HTTP", "HTTPS") else None)
+        version = protocol_version or ("HTTP1" if protocol in ("HTTP", "HTTPS") else None)
 
         existing = next((t for t in self.target_groups.values() if t.name == name), None)
         if existing is not None:
@@ -91,7 +90,7 @@ class GroupsMixin:
                 protocol,
                 port,
                 vpc_id,
-            ) and existing.health == health
+            ) and existing.health == settings
             if not same:
                 raise error_for_code("DuplicateTargetGroupName")(
                     f"A target group with the same name '{name}' exists, but with different "
@@ -106,9 +105,9 @@ class GroupsMixin:
             protocol=protocol,
             port=port,
             vpc_id=vpc_id,
-            health=health,
+            health=settings,
             protocol_version=version,
-            tags=tags,
+            tags=dict(tags or {}),
             attributes=attributes,
         )
         self.target_groups[tg.arn] = tg
@@ -121,14 +120,12 @@ class GroupsMixin:
             protocol=protocol,
             port=port,
             vpc_id=vpc_id,
-            health_check=health.as_dict(),
+            health_check=settings.as_dict(),
         )
         return tg
 
-    def _health(self, ttype: str, protocol: str | None, base, p: dict[str, Any]):
-        changes = {attr: p[key] for key, attr in _HEALTH_KEYS.items() if p.get(key) is not None}
-        if (p.get("Matcher") or {}).get("HttpCode") is not None:
-            changes["matcher"] = p["Matcher"]["HttpCode"]
+    def _health(self, ttype: str, protocol: str | None, base, changes: dict[str, Any]):
+        changes = {k: v for k, v in changes.items() if v is not None}
         if changes.get("enabled") is False and ttype != "lambda":
             raise ValidationError(
                 f"Health checks cannot be disabled for target groups with target type '{ttype}'"
@@ -193,9 +190,10 @@ class GroupsMixin:
             groups = [t for t in groups if lb_arn in {x.arn for x in self.load_balancers_of(t.arn)}]
         return groups
 
-    def modify_target_group(self, tg_arn: str, p: dict[str, Any]) -> TargetGroup:
+    def modify_target_group(self, tg_arn: str, health: dict[str, Any]) -> TargetGroup:
+        """``health``: the settings to change (keys as in :meth:`create_target_group`)."""
         tg = self.target_group(tg_arn)
-        health = self._health(tg.target_type, tg.protocol, tg.health, p)
+        health = self._health(tg.target_type, tg.protocol, tg.health, health)
         tg.health = health
         self.lab.emit(
             "TargetGroupModified", "elbv2", resource=tg.arn, health_check=health.as_dict()

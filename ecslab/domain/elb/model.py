@@ -16,6 +16,7 @@ __all__ = [
     "Listener",
     "TargetGroup",
     "Target",
+    "TargetSpec",
     "HealthSettings",
     "health_defaults",
     "DESCRIPTIONS",
@@ -116,17 +117,17 @@ class Listener:
     lb_arn: str
     protocol: str
     port: int
-    actions: list[dict[str, Any]]  # AWS-shaped default actions, as given (forward only)
+    target_group_arns: list[str]  # where its default actions forward
+    actions: list[Any]  # the default actions as the caller gave them (echoed back, opaque here)
 
-    @property
-    def target_group_arns(self) -> list[str]:
-        out = []
-        for a in self.actions:
-            if a.get("TargetGroupArn"):
-                out.append(a["TargetGroupArn"])
-            for tg in (a.get("ForwardConfig") or {}).get("TargetGroups") or []:
-                out.append(tg["TargetGroupArn"])
-        return list(dict.fromkeys(out))
+
+@dataclass(frozen=True)
+class TargetSpec:
+    """A target as named in RegisterTargets / DeregisterTargets / DescribeTargetHealth."""
+
+    id: str
+    port: int | None = None  # None: the target group's port
+    az: str | None = None
 
 
 @dataclass

@@ -32,7 +32,7 @@ import pandas as pd
 from ...core.errors import error_for_code
 from ..ec2.instances import INSTANCE_ID_RE
 from ..web import Probe
-from .model import DESCRIPTIONS, Target, TargetGroup
+from .model import DESCRIPTIONS, Target, TargetGroup, TargetSpec
 
 __all__ = ["TargetsMixin"]
 
@@ -48,10 +48,10 @@ class TargetsMixin:
     # -- registration ----------------------------------------------------------------------------
 
     def register_targets(
-        self, tg_arn: str, targets: list[dict[str, Any]], responder: Any = None
+        self, tg_arn: str, targets: list[TargetSpec], responder: Any = None
     ) -> list[Target]:
-        """``targets``: [{"Id", "Port"?, "AvailabilityZone"?}]. ``responder`` (domain callers
-        only) answers the probes of these targets."""
+        """All or nothing. ``responder`` (for domain callers such as the service scheduler)
+        answers the probes of these targets."""
         tg = self.target_group(tg_arn)
         resolved = [self._validate_target(tg, t) for t in targets]
         out = []
@@ -79,9 +79,9 @@ class TargetsMixin:
         return out
 
     def _validate_target(
-        self, tg: TargetGroup, spec: dict[str, Any]
+        self, tg: TargetGroup, spec: TargetSpec
     ) -> tuple[str, int | None, str | None]:
-        tid, port, az = spec["Id"], spec.get("Port"), spec.get("AvailabilityZone")
+        tid, port, az = spec.id, spec.port, spec.az
         if tg.target_type == "lambda":
             if not tid.startswith("arn:aws:lambda:"):
                 raise ValidationError(f"The target '{tid}' is not a valid Lambda function ARN")
@@ -131,12 +131,12 @@ class TargetsMixin:
             raise ValidationError(f"The IP address '{tid}' is not in a private address range")
         return tid, port, az
 
-    def deregister_targets(self, tg_arn: str, targets: list[dict[str, Any]]) -> None:
+    def deregister_targets(self, tg_arn: str, targets: list[TargetSpec]) -> None:
         tg = self.target_group(tg_arn)
         keys = []
         for spec in targets:
-            port = spec.get("Port", tg.port) if tg.target_type != "lambda" else None
-            key = (spec["Id"], port)
+            port = _port(tg, spec)
+            key = (spec.id, port)
             if key not in tg.targets:
                 raise InvalidTarget(
                     "The specified target does not exist or is not in the same VPC as the "
@@ -302,17 +302,17 @@ class TargetsMixin:
     # -- queries -----------------------------------------------------------------------------------
 
     def describe_target_health(
-        self, tg_arn: str, targets: list[dict[str, Any]] | None = None
+        self, tg_arn: str, targets: list[TargetSpec] | None = None
     ) -> list[Target]:
         tg = self.target_group(tg_arn)
         if not targets:
             return list(tg.targets.values())
         out = []
         for spec in targets:
-            port = spec.get("Port", tg.port) if tg.target_type != "lambda" else None
-            t = tg.targets.get((spec["Id"], port))
+            port = _port(tg, spec)
+            t = tg.targets.get((spec.id, port))
             if t is None:
-                t = Target(spec["Id"], port, spec.get("AvailabilityZone"), "unused")
+                t = Target(spec.id, port, spec.az, "unused")
                 t.reason, t.description = (
                     "Target.NotRegistered",
                     DESCRIPTIONS["Target.NotRegistered"],
@@ -336,3 +336,10 @@ class TargetsMixin:
         ]
         cols = ["target", "port", "az", "state", "reason", "description"]
         return pd.DataFrame(rows, columns=cols)
+
+
+def _port(tg: TargetGroup, spec: TargetSpec) -> int | None:
+    """The port a target is known by: its own, else the group's (lambda targets have none)."""
+    if tg.target_type == "lambda":
+        return None
+    return tg.port if spec.port is None else spec.port
