@@ -22,6 +22,8 @@ HANDLER_MODULES = [
     "ecslab.api.ec2_instances",
     "ecslab.api.ssm_parameters",
     "ecslab.api.iam_roles",
+    "ecslab.api.elbv2_balancers",
+    "ecslab.api.elbv2_target_groups",
 ]
 
 

@@ -14,6 +14,7 @@ from .attributes import Attributes
 from .clusters import Clusters
 from .container_instances import ContainerInstances
 from .ec2 import Instances, Network
+from .elb import Elb
 from .iam import Iam
 from .logs import Logs
 from .registry import Registry
@@ -21,6 +22,7 @@ from .registry.resolve import Images
 from .secrets import Secrets
 from .tagging import Tags
 from .taskdefs import TaskDefinitions
+from .web import Web
 
 __all__ = ["build_domains"]
 
@@ -46,3 +48,5 @@ def build_domains(lab) -> None:
     add("container_instances", ContainerInstances(lab))
     add("attributes", Attributes(lab))
     add("agent", Agent(lab))
+    add("web", Web(lab))
+    add("elb", Elb(lab))
