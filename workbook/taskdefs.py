@@ -74,11 +74,11 @@ class TaskDefForm:
 
 
 def revisions_table(lab, family: str) -> pd.DataFrame:
-    """Every revision of ``family`` (ACTIVE and INACTIVE): status, compatibilities, network mode,
+    """Every revision of ``family`` (ACTIVE, INACTIVE, DELETE_IN_PROGRESS): status, compatibilities, network mode,
     task cpu/memory and the first container's image and limits."""
     ecs = client(lab, "ecs")
     arns = []
-    for status in ("ACTIVE", "INACTIVE"):
+    for status in ("ACTIVE", "INACTIVE", "DELETE_IN_PROGRESS"):
         pages = ecs.get_paginator("list_task_definitions").paginate(
             familyPrefix=family, status=status
         )
