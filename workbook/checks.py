@@ -22,6 +22,11 @@ __all__ = [
     "cluster_exists",
     "cluster_deleted",
     "fargate_task_price",
+    "image_tagged",
+    "instance_registered",
+    "no_untagged_images",
+    "taskdef_deregistered",
+    "taskdef_registered",
 ]
 
 
@@ -177,3 +182,13 @@ def fargate_task_price(
     if abs(answer - expected) > expected * 1e-3:
         return CheckResult(title, False, f"${answer:.5f}/h is not right", hint)
     return CheckResult(title, True, f"${answer:.5f} per hour")
+
+
+# The walkthrough's step checks (instances, task definitions, images) live in their own module.
+from .checks_steps import (  # noqa: E402
+    image_tagged,
+    instance_registered,
+    no_untagged_images,
+    taskdef_deregistered,
+    taskdef_registered,
+)

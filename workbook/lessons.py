@@ -55,6 +55,25 @@ LESSONS: tuple[Lesson, ...] = (
         "default and named clusters; list/describe; settings and tags; delete rules and errors; "
         "the event table",
     ),
+    Lesson(
+        "02_container_instances.ipynb",
+        "Container instances",
+        "the ECS-optimized AMI from SSM; user data and ecsInstanceRole; why an instance never joins "
+        "(no role, no route, plain AMI, wrong cluster); registered CPU/MEMORY; ENI limits and trunking",
+    ),
+    Lesson(
+        "03_task_definitions.ipynb",
+        "Task definitions",
+        "families and revisions; essential containers; cpu/memory hard and soft limits; network "
+        "modes and port mappings; Fargate compatibility and sizes; validation errors; deregister "
+        "and delete",
+    ),
+    Lesson(
+        "04_ecr.ipynb",
+        "ECR: the image registry",
+        "repositories, tags and digests; login token; build and push; latest moving and untagged "
+        "images; retag without pulling; deleting; podman and skopeo",
+    ),
 )
 
 

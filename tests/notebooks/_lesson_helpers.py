@@ -31,6 +31,42 @@ PARAMETER_SETS: dict[str, list[dict]] = {
             "exercise_cluster": "Team-B",
         },
     ],
+    "02_container_instances.ipynb": [
+        {},
+        {
+            "region": "us-east-1",
+            "seed": 3,
+            "cluster_name": "ArmCluster",
+            "instance_type": "m7g.large",
+            "compare_types": ["t3.medium", "m6g.large", "m7g.large", "m7g.xlarge"],
+            "task_cpu": 1024,
+            "task_memory": 2048,
+            "exercise_cluster": "Nightly",
+            "exercise_instance_type": "m6g.large",
+        },
+    ],
+    "03_task_definitions.ipynb": [
+        {},
+        {
+            "region": "us-east-1",
+            "seed": 5,
+            "family": "shop",
+            "image": "nginx",
+            "launch_type": "FARGATE",
+            "exercise_family": "checkout",
+        },
+    ],
+    "04_ecr.ipynb": [
+        {},
+        {
+            "region": "us-east-1",
+            "seed": 9,
+            "repository": "team/shop",
+            "base_image": "nginx",
+            "docroot": "/usr/share/nginx/html/",
+            "architecture": "arm64",
+        },
+    ],
 }
 
 

@@ -79,6 +79,104 @@ def test_01_other_region_and_names(run_lesson):
     assert r["facts"]["ClusterCreated"] == 5
 
 
+def test_02_defaults(run_lesson):
+    nb = run_lesson("02_container_instances.ipynb", {})
+    assert errors(nb) == []
+    r = results_of(nb)
+    assert r["arch"] == "x86_64" and r["ami_name"] == "amzn2-ami-ecs-hvm-2.0.20241217-x86_64-ebs"
+    assert r["registered"] == {"cpu": 2048, "memory": 7985}  # m5.large: 2 x 1024; 8192 MiB -> 7985
+    # The four classic failures never join; the private one joins once an endpoint exists.
+    assert r["not_joined"] == {
+        "no-role": "not registered",
+        "plain-ami": "not registered",
+        "typo": "not registered",
+    }
+    assert r["joined"] == ["burst", "private", "web-1", "web-2"]
+    # Trunking: only the instance launched after the setting, and never a t3.
+    assert r["trunk_eni"] == {"web-1": False, "web-2": True, "burst": False, "private": False}
+    assert r["effective_capacity"] == {"m5.large": 8}  # 0.25 vCPU tasks: CPU binds before 10 ENIs
+    assert r["exercise_passed"] == [True, True]
+    assert r["cli_commands"] == ["aws ssm get-parameters", "aws ecs list-container-instances"]
+
+
+def test_02_arm64_in_us_east_1(run_lesson):
+    nb = run_lesson("02_container_instances.ipynb", PARAMETER_SETS["02_container_instances.ipynb"][1])
+    assert errors(nb) == []
+    r = results_of(nb)
+    assert r["region"] == "us-east-1" and r["arch"] == "arm64"
+    assert r["ami_name"] == "amzn2-ami-ecs-hvm-2.0.20241217-arm64-ebs"
+    assert r["registered"] == {"cpu": 2048, "memory": 7985}
+    assert r["trunk_eni"]["web-2"] is True and r["trunk_eni"]["burst"] is False
+    assert r["effective_capacity"] == {"m7g.large": 2}  # 1 vCPU tasks on 2 vCPUs
+    assert r["exercise_passed"] == [True, True]
+
+
+def test_03_defaults(run_lesson):
+    nb = run_lesson("03_task_definitions.ipynb", {})
+    assert errors(nb) == []
+    r = results_of(nb)
+    assert r["sleep360_arn"] == "arn:aws:ecs:ap-east-1:123456789012:task-definition/sleep360:1"
+    assert r["families"] == ["sleep360", "web", "editor-demo", "api"]
+    # web:1 deregistered then deleted; web:2 refused (still ACTIVE); refused calls made no revision.
+    assert r["web_revisions"] == {
+        "1": "DELETE_IN_PROGRESS",
+        "2": "ACTIVE",
+        "3": "ACTIVE",
+        "4": "ACTIVE",
+        "5": "ACTIVE",
+        "6": "ACTIVE",
+    }
+    assert r["fargate_compatibilities"] == ["EC2", "FARGATE"]
+    assert r["exercise"] == "api:1 is ACTIVE (EC2, FARGATE; awsvpc)"
+    assert r["exercise_passed"] == [True, True]
+
+
+def test_03_fargate_in_us_east_1(run_lesson):
+    nb = run_lesson("03_task_definitions.ipynb", PARAMETER_SETS["03_task_definitions.ipynb"][1])
+    assert errors(nb) == []
+    r = results_of(nb)
+    assert r["sleep360_arn"].startswith("arn:aws:ecs:us-east-1:123456789012:task-definition/")
+    assert r["families"] == ["sleep360", "shop", "editor-demo", "checkout"]
+    assert r["exercise"] == "checkout:1 is ACTIVE (EC2, FARGATE; awsvpc)"
+    assert r["exercise_passed"] == [True, True]
+    # The broken definition is refused (first by a container rule) and made no revision.
+    text = "\n".join(
+        o.get("text", "") for c in nb.cells if "broken = {" in c.source for o in c.outputs
+    )
+    assert text.startswith("ClientException: Invalid setting for container 'app'.")
+
+
+def test_04_defaults(run_lesson):
+    nb = run_lesson("04_ecr.ipynb", {})
+    assert errors(nb) == []
+    r = results_of(nb)
+    assert r["repository_uri"] == "123456789012.dkr.ecr.ap-east-1.amazonaws.com/web"
+    assert r["digests_differ"] is True and r["untagged_after_second_push"] == 1
+    assert r["tags"] == ["latest", "v3"] and r["images_left"] == 1
+    assert r["exercise_passed"] == [True, True]
+    assert r["cli_commands"] == ["aws ecr get-login-password", "aws ecr list-images"]
+
+
+def test_04_arm64_nginx_in_us_east_1(run_lesson):
+    nb = run_lesson("04_ecr.ipynb", PARAMETER_SETS["04_ecr.ipynb"][1])
+    assert errors(nb) == []
+    r = results_of(nb)
+    assert r["repository_uri"] == "123456789012.dkr.ecr.us-east-1.amazonaws.com/team/shop"
+    assert r["architecture"] == "arm64"
+    assert r["tags"] == ["latest", "v3"] and r["exercise_passed"] == [True, True]
+    # Another base image and architecture: other digests than the default run's.
+    default = run_lesson("04_ecr.ipynb", {})
+    assert len(_digests(nb)) == 3 and _digests(nb).isdisjoint(_digests(default))
+    assert results_of(default)["images_left"] == r["images_left"]
+
+
+def _digests(nb) -> set[str]:
+    import re
+
+    text = "\n".join(str(o.get("data", {}).get("text/plain", "")) for c in nb.cells for o in c.get("outputs", []))
+    return set(re.findall(r"sha256:[0-9a-f]{12}", text))
+
+
 def test_default_run_reproduces_the_committed_results(run_lesson):
     """The committed notebooks' recorded results equal a fresh run's (deterministic lessons)."""
     from _lesson_helpers import load

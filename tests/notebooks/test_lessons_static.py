@@ -73,7 +73,7 @@ def test_exercises_are_nbgrader_ready(name):
 
 def aws_commands(nb) -> set[str]:
     text = "\n".join(c.source for c in nb.cells)
-    return {f"{m[0]} {m[1]}" for m in re.findall(r"\baws (ecs|ec2|ecr|iam) ([a-z-]+)", text)}
+    return {f"{m[0]} {m[1]}" for m in re.findall(r"\baws (ecs|ec2|ecr|iam|ssm) ([a-z-]+)", text)}
 
 
 def test_walkthrough_rows_appear_in_lessons():
@@ -85,6 +85,44 @@ def test_walkthrough_rows_appear_in_lessons():
         "ecs delete-cluster",
         "ecs update-cluster-settings",
     } <= by_lesson["01_clusters.ipynb"]
+    assert {
+        "ssm get-parameters",
+        "ec2 run-instances",
+        "ecs list-container-instances",
+        "ecs describe-container-instances",
+        "ecs put-account-setting",
+    } <= by_lesson["02_container_instances.ipynb"]
+    assert {
+        "ecs register-task-definition",
+        "ecs deregister-task-definition",
+        "ecs delete-task-definitions",
+    } <= by_lesson["03_task_definitions.ipynb"]
+    assert {
+        "ecr create-repository",
+        "ecr get-login-password",
+        "ecr list-images",
+        "ecr batch-get-image",
+        "ecr put-image",
+        "ecr batch-delete-image",
+        "ecr delete-repository",
+        "ecr describe-images",
+    } <= by_lesson["04_ecr.ipynb"]
+
+
+@pytest.mark.parametrize("name", lesson_ids())
+def test_cli_commands_the_lesson_runs_are_recorded(name):
+    """Each lesson records the aws commands it runs with lab.aws (a list tests can read)."""
+    from workbook.lessons import results_of
+
+    nb = load(name)
+    ran = {
+        " ".join(m)
+        for c in nb.cells
+        if c.cell_type == "code"
+        for m in re.findall(r'lab\.aws\(\[?"(\w+)"?,? ?"?([a-z-]+)', c.source)
+    }
+    recorded = set(results_of(nb).get("cli_commands", []))
+    assert {f"aws {r}" for r in ran} == recorded
 
 
 def test_tables_of_contents_list_the_lessons_in_order():

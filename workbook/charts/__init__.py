@@ -9,6 +9,14 @@ from __future__ import annotations
 
 from .eni import eni_capacity_figure
 from .pricing import hourly_price_figure
+from .steps import fargate_sizes_figure, registered_memory_figure, repository_images_figure
 from .timeline import event_timeline_figure
 
-__all__ = ["eni_capacity_figure", "event_timeline_figure", "hourly_price_figure"]
+__all__ = [
+    "eni_capacity_figure",
+    "event_timeline_figure",
+    "fargate_sizes_figure",
+    "hourly_price_figure",
+    "registered_memory_figure",
+    "repository_images_figure",
+]

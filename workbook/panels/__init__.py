@@ -7,5 +7,16 @@ from .base import Panel
 from .clock import ClockPanel
 from .cluster import ClusterPanel
 from .eni import EniExplorer
+from .instance import InstanceLaunchPanel
+from .registry import RegistryPanel
+from .taskdef import TaskDefinitionPanel
 
-__all__ = ["Panel", "ClockPanel", "ClusterPanel", "EniExplorer"]
+__all__ = [
+    "Panel",
+    "ClockPanel",
+    "ClusterPanel",
+    "EniExplorer",
+    "InstanceLaunchPanel",
+    "RegistryPanel",
+    "TaskDefinitionPanel",
+]

@@ -1,0 +1,159 @@
+"""Charts for the walkthrough's steps: what an instance registers (lesson 02), the Fargate task
+sizes (lesson 03) and a repository's images (lesson 04)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import plotly.graph_objects as go
+
+from ..instances import registered_memory_table
+from ..palette import OKABE_ITO, ROLE, TEMPLATE
+from ..registry import images_table
+from ..taskdefs import fargate_sizes
+
+__all__ = ["registered_memory_figure", "fargate_sizes_figure", "repository_images_figure"]
+
+
+def registered_memory_figure(types: Iterable[str]) -> go.Figure:
+    """Per instance type: nominal memory vs the MEMORY the agent registers (bars, MiB), with the
+    registered CPU in the hover. The registered figure is the catalog's approximation."""
+    t = registered_memory_table(list(types))
+    names = list(t.index)
+    fig = go.Figure(
+        [
+            go.Bar(
+                name="nominal memory (instance type)",
+                x=names,
+                y=t["nominal_mib"].tolist(),
+                marker={"color": ROLE["without_trunking"]},
+                hovertemplate="%{x}: %{y} MiB nominal<extra></extra>",
+            ),
+            go.Bar(
+                name="registered MEMORY (what tasks can reserve)",
+                x=names,
+                y=t["registered_mib"].tolist(),
+                marker={"color": ROLE["ec2"], "pattern": {"shape": "/"}},
+                customdata=list(
+                    zip(t["hidden_mib"].tolist(), t["registered_cpu"].tolist(), strict=True)
+                ),
+                text=[f"-{h}" for h in t["hidden_mib"]],
+                textposition="outside",
+                hovertemplate="%{x}: %{y} MiB registered (%{customdata[0]} MiB less)"
+                "<br>registered CPU: %{customdata[1]} units<extra></extra>",
+            ),
+        ],
+        layout={"template": TEMPLATE},
+    )
+    fig.update_layout(
+        title={
+            "text": "Memory an instance registers vs its nominal size"
+            "<br><sub>registered = OS-visible memory (modelled: 7985 of 8192 MiB, as AWS's m4.large"
+            " example) minus ECS_RESERVED_MEMORY; CPU = vCPUs x 1024</sub>"
+        },
+        xaxis={"title": {"text": "instance type"}, "type": "category"},
+        yaxis={"title": {"text": "memory (MiB)"}, "rangemode": "tozero"},
+        barmode="group",
+        height=460,
+    )
+    return fig
+
+
+def fargate_sizes_figure(highlight: tuple[int, int] | None = None) -> go.Figure:
+    """Every valid Fargate task size: task CPU (vCPU) against memory (GiB); ``highlight`` marks a
+    (cpu units, memory MiB) pair, green if valid and a vermillion cross if not."""
+    sizes = fargate_sizes()
+    fig = go.Figure(
+        [
+            go.Scatter(
+                name="valid cpu/memory pair",
+                x=sizes["vcpu"].astype(str).tolist(),
+                y=sizes["memory_gib"].tolist(),
+                mode="markers",
+                marker={"color": ROLE["fargate"], "size": 8, "symbol": "circle"},
+                customdata=list(
+                    zip(sizes["cpu_units"].tolist(), sizes["memory_mib"].tolist(), strict=True)
+                ),
+                hovertemplate='cpu "%{customdata[0]}" (%{x} vCPU) with memory '
+                '"%{customdata[1]}" (%{y} GB)<extra></extra>',
+            )
+        ],
+        layout={"template": TEMPLATE},
+    )
+    if highlight is not None:
+        cpu, mem = highlight
+        ok = bool(((sizes["cpu_units"] == cpu) & (sizes["memory_mib"] == mem)).any())
+        fig.add_trace(
+            go.Scatter(
+                name=f"your task: {cpu} / {mem} ({'valid' if ok else 'not a Fargate size'})",
+                x=[f"{cpu / 1024:g}"],
+                y=[mem / 1024],
+                mode="markers",
+                marker={
+                    "color": ROLE["ok"] if ok else ROLE["fail"],
+                    "size": 16,
+                    "symbol": "star" if ok else "x",
+                    "line": {"width": 1, "color": OKABE_ITO["black"]},
+                },
+                hovertemplate=f"cpu {cpu}, memory {mem}<extra></extra>",
+            )
+        )
+    fig.update_layout(
+        title={
+            "text": f"The {len(sizes)} valid Fargate task sizes"
+            "<br><sub>task-level cpu and memory must be one of these pairs; on EC2 any cpu from"
+            " 128 units and any memory that fits the instance is allowed</sub>"
+        },
+        xaxis={
+            "title": {"text": "task CPU (vCPU)"},
+            "type": "category",
+            "categoryorder": "array",
+            "categoryarray": [f"{v:g}" for v in sorted(set(sizes["vcpu"]))],
+        },
+        yaxis={"title": {"text": "task memory (GB)"}, "type": "log"},
+        height=460,
+    )
+    return fig
+
+
+def repository_images_figure(lab, repository: str) -> go.Figure:
+    """One bar per image in ``repository`` (push order): its size in bytes, labelled with its tags;
+    untagged images in grey with a hatch (they still cost storage)."""
+    t = images_table(lab, repository)
+    labels = [
+        f"{d}<br>{tags or '(untagged)'}" for d, tags in zip(t["digest"], t["tags"], strict=True)
+    ]
+    fig = go.Figure(
+        [
+            go.Bar(
+                name="tagged image",
+                x=[lab for lab, u in zip(labels, t["untagged"], strict=True) if not u],
+                y=t.loc[~t["untagged"], "size_bytes"].tolist(),
+                marker={"color": ROLE["ec2"]},
+                hovertemplate="%{x}: %{y} bytes<extra></extra>",
+            ),
+            go.Bar(
+                name="untagged image (still stored and billed)",
+                x=[lab for lab, u in zip(labels, t["untagged"], strict=True) if u],
+                y=t.loc[t["untagged"], "size_bytes"].tolist(),
+                marker={"color": ROLE["muted"], "pattern": {"shape": "x"}},
+                hovertemplate="%{x}: %{y} bytes<extra></extra>",
+            ),
+        ],
+        layout={"template": TEMPLATE},
+    )
+    fig.update_layout(
+        title={
+            "text": f"Images in repository {repository}: {len(t)} image(s), "
+            f"{int(t['untagged'].sum())} untagged"
+        },
+        xaxis={
+            "title": {"text": "image (short digest and tags), in push order"},
+            "type": "category",
+            "categoryorder": "array",
+            "categoryarray": labels,
+        },
+        yaxis={"title": {"text": "size (bytes, compressed layers)"}, "rangemode": "tozero"},
+        height=440,
+    )
+    return fig
