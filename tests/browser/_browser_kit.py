@@ -21,6 +21,11 @@ from pathlib import Path
 
 import nbformat
 
+try:  # the test modules import expect from here, so a machine without Playwright still collects
+    from playwright.sync_api import expect
+except ImportError:  # then conftest marks every browser test skipped (or failed, in CI)
+    expect = None
+
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"
 
@@ -87,9 +92,7 @@ def server_env(home: Path) -> dict[str, str]:
     """The servers' (and so the kernels') environment: this checkout first on the path, and
     Jupyter's per-user folders in the temp dir so the user's own settings cannot leak in."""
     env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(
-        p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p
-    )
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p)
     env["JUPYTER_CONFIG_DIR"] = str(home / "config")
     env["JUPYTERLAB_SETTINGS_DIR"] = str(home / "user-settings")
     env["JUPYTERLAB_WORKSPACES_DIR"] = str(home / "workspaces")
@@ -336,9 +339,7 @@ class LabNotebook:
         """Index (among all cells) of the one code cell whose source contains ``source``; when
         several do, the one with a line that starts with ``source``."""
         nb = nbformat.read(str(self.server.root / self.path), as_version=4)
-        hits = [
-            i for i, c in enumerate(nb.cells) if c.cell_type == "code" and source in c.source
-        ]
+        hits = [i for i, c in enumerate(nb.cells) if c.cell_type == "code" and source in c.source]
         if len(hits) > 1:
             lines = {i: [ln.strip() for ln in nb.cells[i].source.split("\n")] for i in hits}
             hits = [i for i in hits if any(ln.startswith(source) for ln in lines[i])]

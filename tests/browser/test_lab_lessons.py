@@ -5,8 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from _browser_kit import plot_ticks
-from playwright.sync_api import expect
+from _browser_kit import expect, plot_ticks
 
 ARN = r"arn:aws:ecs:ap-east-1:\d{12}:cluster/"
 
@@ -35,7 +34,9 @@ def test_lesson01_table_and_timeline_show_the_clusters_the_lesson_made(lesson01)
     expect(record).to_contain_text("events: ")
     events = int(re.search(r"events: (\d+)", record.inner_text()).group(1))
     chart = lesson01.output("charts.event_timeline_figure(lab)").locator(".js-plotly-plot")
-    expect(chart.locator(".gtitle")).to_have_text(f"Lab events over simulated time ({events} events)")
+    expect(chart.locator(".gtitle")).to_have_text(
+        f"Lab events over simulated time ({events} events)"
+    )
     kinds = plot_ticks(chart, "y")
     assert {"ClusterCreated", "ClusterDeleted"} <= set(kinds), kinds
 
@@ -63,11 +64,11 @@ def test_lesson01_cluster_panel_create_button_adds_a_cluster(lesson01):
     panel.locator(".widget-text input").fill("Browser-Team")
     panel.get_by_role("button", name="Create cluster").click()
 
-    expect(status).to_have_text(
-        re.compile(f"✓ cluster Browser-Team is ACTIVE: {ARN}Browser-Team")
-    )
+    expect(status).to_have_text(re.compile(f"✓ cluster Browser-Team is ACTIVE: {ARN}Browser-Team"))
     # The exercise deleted Sandbox since the panel last drew; the refresh shows the lab as it is now.
-    expect(table.locator("tbody th")).to_have_text(["default", "MyCluster", "Team-A", "Browser-Team"])
+    expect(table.locator("tbody th")).to_have_text(
+        ["default", "MyCluster", "Team-A", "Browser-Team"]
+    )
     expect(panel.get_by_role("combobox", name="Cluster")).to_contain_text("Browser-Team")
 
 
