@@ -320,6 +320,7 @@ class LabNotebook:
             accept = self.page.locator(".jp-Dialog .jp-mod-accept")
             if self.page.evaluate("() => window.__ecslabRunAll === undefined") and accept.count():
                 accept.first.click()  # a kernel-selection dialog: take the notebook's kernel
+                accept.first.wait_for(state="detached")
                 continue
             break
         result = self.page.evaluate("() => window.__ecslabRunAll")
