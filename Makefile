@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-stamp
 SRC := ecslab workbook tests benchmarks conftest.py
 STUDENT ?= build/student
 
-.PHONY: lab test lint format venv bench clean notebooks student
+.PHONY: lab test test-browser lint format venv bench clean notebooks student
 
 venv: $(STAMP)
 
@@ -30,6 +30,10 @@ format: $(STAMP)
 
 test: lint
 	$(BIN)/python -m pytest
+
+# Only the real-browser tests (JupyterLab and Voila under headless Chromium; needs the chromium package).
+test-browser: $(STAMP)
+	$(BIN)/python -m pytest tests/browser
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab --ip 127.0.0.1 --no-browser --ServerApp.root_dir=notebooks

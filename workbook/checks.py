@@ -65,8 +65,11 @@ class CheckResult:
             if self.hint and not self.passed
             else ""
         )
+        # The classes are a stable hook for browser tests (and a learner's own stylesheet).
+        state = "pass" if self.passed else "fail"
         return (
-            f'<div style="border-left:4px solid {color};padding:4px 10px">'
+            f'<div class="ecslab-check ecslab-check-{state}" '
+            f'style="border-left:4px solid {color};padding:4px 10px">'
             f'<span style="color:{color};font-weight:bold">{mark} {html.escape(self.title)}</span>'
             f": {html.escape(self.message)}{hint}</div>"
         )

@@ -78,7 +78,7 @@ LESSONS: tuple[Lesson, ...] = (
 
 
 #: Other notebooks that ``make notebooks`` executes too (not lessons: no exercises).
-EXTRAS: tuple[str, ...] = ("gallery.ipynb",)
+EXTRAS: tuple[str, ...] = ("gallery.ipynb", "dashboards/eni_explorer.ipynb")
 
 
 def notebooks_dir() -> Path:

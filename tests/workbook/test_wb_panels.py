@@ -92,7 +92,7 @@ def test_eni_explorer_updates_its_figure_widget():
     ex.select(types=["m5.large", "t3.medium"])
     assert list(ex.figure.data[0].y) == ["m5.large", "t3.medium"]
     assert list(ex.figure.data[3].y) == ["t3.medium"]  # marked unsupported
-    assert ex.figure.layout.height == 160 + 24 * 2
+    assert ex.figure.layout.height == 220 + 28 * 2
 
     ex.families.value = ("c6g",)  # the widget path: an observer updates the chart
     assert list(ex.figure.data[1].y) == ["c6g.large", "c6g.xlarge", "c6g.2xlarge", "c6g.4xlarge"]

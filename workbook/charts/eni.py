@@ -82,8 +82,15 @@ def eni_layout(n_types: int, task_cpu: int, task_memory: int, trunking: bool) ->
             f" {mode} trunking = min(ENI, CPU, memory); its label names the binding limit</sub>"
         },
         "xaxis": {"title": {"text": "tasks per instance (count)"}, "rangemode": "tozero"},
-        "yaxis": {"title": {"text": "instance type"}, "autorange": "reversed", "type": "category"},
-        "height": 160 + 24 * max(n_types, 1),
+        # dtick 1: label every type (plotly drops every other label when rows are tight), and
+        # enough height per row that they never overlap (the margins take ~200 px).
+        "yaxis": {
+            "title": {"text": "instance type"},
+            "autorange": "reversed",
+            "type": "category",
+            "dtick": 1,
+        },
+        "height": 220 + 28 * max(n_types, 1),
         "barmode": "group",
     }
 

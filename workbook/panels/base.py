@@ -18,9 +18,12 @@ class Panel:
     """Base of the panels. Subclasses build ``self.widget`` (the root) and call ``show(outcome)``."""
 
     title = "panel"
+    #: CSS class of the root widget: a stable hook for browser tests and user stylesheets.
+    css_class = "ecslab-panel"
 
     def __init__(self) -> None:
         self.status = w.HTML(value="")
+        self.status.add_class("ecslab-status")
         self.last: Outcome | None = None
         self._holding = False
         self.widget: w.Widget = w.VBox()
@@ -50,6 +53,11 @@ class Panel:
             yield
         finally:
             self._holding = before
+
+    def _mark(self) -> None:
+        """Give the root widget its CSS classes (subclasses call this after building it)."""
+        self.widget.add_class("ecslab-panel")
+        self.widget.add_class(self.css_class)
 
     # -- display -------------------------------------------------------------------------------------
 

@@ -26,11 +26,12 @@ class ClockPanel(Panel):
     """Buttons for +10 s, +1 m, +10 m (each calls :meth:`advance`), and the time shown."""
 
     title = "Clock panel"
+    css_class = "ecslab-clock-panel"
 
     def __init__(self, lab) -> None:
         super().__init__()
         self.lab = lab
-        self.now_label = w.HTML()
+        self.now_label = w.HTML().add_class("ecslab-clock-now")
         self.buttons = {label: w.Button(description=label) for label in STEPS}
         for label, button in self.buttons.items():
             button.on_click(lambda _b, s=STEPS[label]: self.advance(s))
@@ -38,6 +39,7 @@ class ClockPanel(Panel):
             [header("Simulated clock"), self.now_label, w.HBox(list(self.buttons.values()))]
             + [self.status]
         )
+        self._mark()
         self.refresh()
 
     @property

@@ -56,6 +56,7 @@ class ClusterPanel(Panel):
     """A name box, a Container Insights choice, Create; a cluster list with Delete; the table."""
 
     title = "Cluster panel"
+    css_class = "ecslab-cluster-panel"
 
     def __init__(self, lab) -> None:
         super().__init__()
@@ -65,7 +66,7 @@ class ClusterPanel(Panel):
         self.create_button = w.Button(description="Create cluster", button_style="primary")
         self.clusters = w.Dropdown(options=[], description="Cluster")
         self.delete_button = w.Button(description="Delete cluster", button_style="danger")
-        self.table_html = w.HTML()
+        self.table_html = w.HTML().add_class("ecslab-cluster-table")
         self.create_button.on_click(lambda _b: self.create())
         self.delete_button.on_click(lambda _b: self.delete())
         self.widget = w.VBox(
@@ -77,6 +78,7 @@ class ClusterPanel(Panel):
                 self.table_html,
             ]
         )
+        self._mark()
         self.refresh()
 
     @property

@@ -27,6 +27,7 @@ class EniExplorer(Panel):
     on the chart and :attr:`figure` the ``go.FigureWidget``."""
 
     title = "ENI trunking capacity explorer"
+    css_class = "ecslab-eni-explorer"
 
     def __init__(
         self,
@@ -51,7 +52,13 @@ class EniExplorer(Panel):
             value=task_memory, min=0, max=1_048_576, step=128, description="Memory MiB"
         )
         self.trunking = w.Checkbox(value=bool(trunking), description="ENI trunking on")
-        for control in (self.families, self.cpu, self.memory, self.trunking):
+        for control, hook in (
+            (self.families, "families"),
+            (self.cpu, "task-cpu"),
+            (self.memory, "task-memory"),
+            (self.trunking, "trunking"),
+        ):
+            control.add_class(f"ecslab-eni-{hook}")
             control.observe(self._changed, names="value")
         self._cpu_value = int(task_cpu)
         self.table = self._compute()
@@ -66,6 +73,7 @@ class EniExplorer(Panel):
                 self.figure,
             ]
         )
+        self._mark()
 
     # -- state -------------------------------------------------------------------------------------
 
