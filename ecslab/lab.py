@@ -103,12 +103,15 @@ class Lab:
         self,
         kind: str,
         service: str,
+        /,
         *,
         cluster: str | None = None,
         resource: str | None = None,
         **detail: Any,
     ) -> Event:
-        """Record a past-tense fact (``ClusterCreated``, ``TaskStopped`` ...) at the current time."""
+        """Record a past-tense fact (``ClusterCreated``, ``TaskStopped`` ...) at the current time.
+        ``kind`` and ``service`` are positional-only, so ``detail`` may carry a ``service`` key
+        (the ECS service a task belongs to, which billing and Container Insights read)."""
         event = self.log.append(self.now, "fact", kind, service, cluster, resource, detail)
         self.random.reset(len(self.log))
         return event

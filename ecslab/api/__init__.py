@@ -21,6 +21,7 @@ HANDLER_MODULES = [
     "ecslab.api.ec2_instances",
     "ecslab.api.ssm_parameters",
     "ecslab.api.iam_roles",
+    "ecslab.api.ecs_tasks",
 ]
 
 

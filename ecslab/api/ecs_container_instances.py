@@ -56,7 +56,7 @@ def container_instance_out(lab, ci, include=()) -> dict:
             _int_resource("CPU", ci.cpu - ci.cpu_reserved),
             _int_resource("MEMORY", ci.memory - ci.mem_reserved),
             _ports_resource("PORTS", ci.ports + ci.ports_reserved),
-            _ports_resource("PORTS_UDP", ci.ports_udp),
+            _ports_resource("PORTS_UDP", ci.ports_udp + ci.ports_udp_reserved),
         ],
         "status": ci.status,
         "agentConnected": ci.agent_connected,

@@ -21,6 +21,7 @@ from .registry.resolve import Images
 from .secrets import Secrets
 from .tagging import Tags
 from .taskdefs import TaskDefinitions
+from .tasks import Tasks
 
 __all__ = ["build_domains"]
 
@@ -46,3 +47,4 @@ def build_domains(lab) -> None:
     add("container_instances", ContainerInstances(lab))
     add("attributes", Attributes(lab))
     add("agent", Agent(lab))
+    add("tasks", Tasks(lab))
