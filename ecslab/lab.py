@@ -328,6 +328,20 @@ class Lab:
                         f"event {theirs.seq} differs on replay:\n saved:    {theirs.to_json()}\n replayed: {mine.to_json()}"
                     )
 
+    # -- tasks (learner helpers) -------------------------------------------------------------------
+
+    def why_not_placed(self, cluster: str | None = None, family: str | None = None) -> pd.DataFrame:
+        """Which filter removed which container instance in the last placement in ``cluster``
+        (of ``family`` if given): columns arn, ec2_instance_id, filter, reason."""
+        with self._lock:
+            return self.tasks.why_not_placed(cluster, family)
+
+    def exec(self, task: str, command: str, container: str | None = None) -> str:
+        """ECS Exec's simulated shell: what ``command`` (env, hostname, cat /etc/hostname, ps)
+        prints in a RUNNING task started with enableExecuteCommand (ARN or id)."""
+        with self._lock:
+            return self.tasks.exec(task, command, container)
+
     # -- queries ---------------------------------------------------------------------------------------
 
     def costs(

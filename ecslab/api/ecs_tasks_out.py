@@ -9,11 +9,13 @@ ECS Exec was enabled.
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from ..domain.tasks.shell import agent_status
 from .ecs_common import tags_out
 from .shape_case import shape, to_camel
+from .wire import Wire, epoch
 
 __all__ = ["task_out"]
 
@@ -28,17 +30,23 @@ _TIMES = (
 )
 
 
+@cache
+def _container_override():
+    return shape("ecs", "ContainerOverride")
+
+
 def _overrides(task) -> dict[str, Any]:
     o = task.overrides or {}
     given = {c.get("name"): c for c in o.get("container_overrides") or []}
-    s = shape("ecs", "ContainerOverride")
     out: dict[str, Any] = {
         "containerOverrides": [
-            to_camel(s, given[c.name]) if c.name in given else {"name": c.name}
+            to_camel(_container_override(), given[c.name]) if c.name in given else {"name": c.name}
             for c in task.containers
         ],
         "inferenceAcceleratorOverrides": [],
     }
+    if not o:
+        return out
     for key, name in (
         ("cpu", "cpu"),
         ("memory", "memory"),
@@ -111,37 +119,40 @@ def _container(task, c) -> dict[str, Any]:
     if agent is not None:
         ma: dict[str, Any] = {"name": "ExecuteCommandAgent", "lastStatus": agent}
         if agent == "RUNNING" or (agent == "STOPPED" and task.started_at and task.task_role_arn):
-            ma["lastStartedAt"] = task.started_at
+            ma["lastStartedAt"] = epoch(task.started_at)
         out["managedAgents"] = [ma]
     return out
 
 
 def task_out(lab, task, include_tags: bool = False) -> dict[str, Any]:
-    out: dict[str, Any] = {
-        "attachments": [_attachment(task, lab.region)] if task.eni is not None else [],
-        "attributes": [{"name": "ecs.cpu-architecture", "value": task.arch}],
-        "availabilityZone": task.az,
-        "clusterArn": task.cluster_arn,
-        "containers": [_container(task, c) for c in task.containers],
-        "createdAt": task.created_at,
-        "desiredStatus": task.desired_status,
-        "enableExecuteCommand": task.enable_execute_command,
-        "group": task.group,
-        "healthStatus": "UNKNOWN",
-        "lastStatus": task.last_status,
-        "launchType": task.launch_type,
-        "overrides": _overrides(task),
-        "tags": tags_out(lab.tags.of(task.arn)) if include_tags else [],
-        "taskArn": task.arn,
-        "taskDefinitionArn": task.td.arn,
-        "version": task.version,
-    }
+    """The Task, already in wire form (see ``wire.Wire``)."""
+    out: dict[str, Any] = Wire(
+        {
+            "attachments": [_attachment(task, lab.region)] if task.eni is not None else [],
+            "attributes": [{"name": "ecs.cpu-architecture", "value": task.arch}],
+            "availabilityZone": task.az,
+            "clusterArn": task.cluster_arn,
+            "containers": [_container(task, c) for c in task.containers],
+            "createdAt": epoch(task.created_at),
+            "desiredStatus": task.desired_status,
+            "enableExecuteCommand": task.enable_execute_command,
+            "group": task.group,
+            "healthStatus": "UNKNOWN",
+            "lastStatus": task.last_status,
+            "launchType": task.launch_type,
+            "overrides": _overrides(task),
+            "tags": tags_out(lab.tags.of(task.arn)) if include_tags else [],
+            "taskArn": task.arn,
+            "taskDefinitionArn": task.td.arn,
+            "version": task.version,
+        }
+    )
     if task.connectivity:
         out["connectivity"] = task.connectivity
     for name, attr in _TIMES:
         value = getattr(task, attr)
         if value is not None:
-            out[name] = value
+            out[name] = epoch(value)
     if task.container_instance_arn:
         out["containerInstanceArn"] = task.container_instance_arn
     if task.task_cpu:
