@@ -50,6 +50,10 @@ def taskdef(lab: Lab, family: str = "app", command=("sleep", "360"), **kw) -> st
         if key in kw:
             container[key] = kw.pop(key)
     containers = [container] + list(kw.pop("extra", []))
+    if "task_cpu" in kw:
+        kw["cpu"] = kw.pop("task_cpu")
+    if "task_memory" in kw:
+        kw["memory"] = kw.pop("task_memory")
     td = lab.client("ecs").register_task_definition(
         family=family, containerDefinitions=containers, **kw
     )["taskDefinition"]
@@ -63,8 +67,8 @@ def fargate_def(lab: Lab, family: str = "web", cpu="256", memory="512", **kw) ->
         family,
         networkMode="awsvpc",
         requiresCompatibilities=["FARGATE"],
-        cpu=cpu,
-        memory=memory,
+        task_cpu=cpu,
+        task_memory=memory,
         **kw,
     )
 
