@@ -156,7 +156,9 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
     n_instances, n_tasks = (100, 1_000) if args.small else (1_000, 10_000)
     mine = bench_ecslab(n_instances, n_tasks)
     theirs = None if args.no_moto else bench_moto(n_instances, n_tasks)
-    print(f"moto shape: {n_instances:,} container instances, {n_tasks:,} tasks (run_task count=10),")
+    print(
+        f"moto shape: {n_instances:,} container instances, {n_tasks:,} tasks (run_task count=10),"
+    )
     print("list_tasks + describe_tasks of all in batches of 100; real boto3 clients\n")
     print(f"{'phase':<16}{'ecslab (s)':>12}{'moto 5.2.5 (s)':>16}{'ratio':>8}")
     for phase in ("register", "run_task", "list_describe", "total"):

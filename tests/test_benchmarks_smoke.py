@@ -19,3 +19,18 @@ def test_bench_calls_small():
     assert lines[0].startswith("call") and "ratio to peer" in lines[0]
     rows = {ln.split()[0]: float(ln.split()[1]) for ln in lines[1:]}
     assert set(rows) == {"CreateCluster", "DescribeClusters"} and all(v > 0 for v in rows.values())
+
+
+def test_bench_tasks_moto_small():
+    """The moto comparison at 100 instances / 1,000 tasks (both engines, same shape)."""
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "bench_tasks_moto.py"), "--small"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert out.returncode == 0, out.stderr
+    rows = {ln.split()[0]: ln.split()[1:] for ln in out.stdout.splitlines() if ln.strip()}
+    assert {"register", "run_task", "list_describe", "total"} <= set(rows)
+    assert all(float(rows[p][0]) > 0 and float(rows[p][1]) > 0 for p in ("run_task", "total"))
+    assert "faster than moto" in out.stdout

@@ -88,8 +88,6 @@ VALIDATION = [
 @pytest.mark.parametrize("params,code,message", VALIDATION)
 def test_run_task_validation(lab, ecs, params, code, message):
     _setup(lab)
-    if "networkConfiguration" in params and params.get("taskDefinition") == "vpc":
-        pass
     before = len(lab.log)
     got_code, got_message = _err(
         ecs.run_task, **{"cluster": "MyCluster", "taskDefinition": "app", **params}

@@ -156,19 +156,29 @@ class Tasks:
             )  # [M] limit [V]
         td = lab.taskdefs.resolve(p["task_definition"], for_use=True)
         launch = prepare(lab, cluster, td, p, start_task=True)
-        arns, failures = [], []
+        arns, slots = [], []  # slots: a failure found here, or None for "ask the scheduler"
         for ref in refs:
             ci = lab.container_instances.find(cluster.name, ref)
             if ci is None:
                 arn = lab.container_instances.arn_for(cluster.name, ref)
-                failures.append({"arn": arn, "reason": "MISSING"})
+                slots.append({"arn": arn, "reason": "MISSING"})
             elif ci.status == "INACTIVE":
-                failures.append({"arn": ci.arn, "reason": "INACTIVE"})
+                slots.append({"arn": ci.arn, "reason": "INACTIVE"})
             else:
                 arns.append(ci.arn)
+                slots.append(None)
         result = self.placement.start_on(cluster.name, launch.request, arns, td.family)
         tasks = self._placed(launch, result.placements)
-        failures += result.failures
+        # Failures in the order the instances were named.
+        placed = {p.task for p in result.placements}
+        theirs, failures, j = iter(result.failures), [], 0
+        for slot in slots:
+            if slot is not None:
+                failures.append(slot)
+                continue
+            if j not in placed:
+                failures.append(next(theirs))
+            j += 1
         for task in tasks:
             self._add(task, launch)
         if failures:
