@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from ..core.errors import InvalidParameterException
 from .ecs_common import tags_in
 from .ecs_tasks_out import task_out
@@ -10,8 +12,13 @@ from .registry import handler
 from .shape_case import shape, to_snake
 
 
+@cache
+def _shape(name: str):
+    return shape("ecs", name)  # one Shape object, so botocore's cached members are reused
+
+
 def _request(p, shape_name: str) -> dict:
-    spec = to_snake(shape("ecs", shape_name), p)
+    spec = to_snake(_shape(shape_name), p)
     spec["tags"] = tags_in(spec.get("tags"))
     return spec
 

@@ -86,7 +86,12 @@ def _container(task, c) -> dict[str, Any]:
         "name": c.name,
         "image": c.image,
         "lastStatus": c.last_status,
-        "networkBindings": [
+        "networkInterfaces": [],
+        "healthStatus": "UNKNOWN",
+        "cpu": str(c.cpu),
+    }
+    if c.network_bindings:  # assigned at placement
+        out["networkBindings"] = [
             {
                 "bindIP": b["bind_ip"],
                 "containerPort": b["container_port"],
@@ -94,11 +99,7 @@ def _container(task, c) -> dict[str, Any]:
                 "protocol": b["protocol"],
             }
             for b in c.network_bindings
-        ],
-        "networkInterfaces": [],
-        "healthStatus": "UNKNOWN",
-        "cpu": str(c.cpu),
-    }
+        ]
     if c.image_digest:
         out["imageDigest"] = c.image_digest
     if c.started_at is not None:
@@ -155,10 +156,9 @@ def task_out(lab, task, include_tags: bool = False) -> dict[str, Any]:
             out[name] = epoch(value)
     if task.container_instance_arn:
         out["containerInstanceArn"] = task.container_instance_arn
-    if task.task_cpu:
-        out["cpu"] = task.task_cpu
-    if task.task_memory:
-        out["memory"] = task.task_memory
+    # Task-level size, or (as the aws-cli run-task example shows for sleep360) the containers'.
+    out["cpu"] = task.task_cpu or str(task.cpu)
+    out["memory"] = task.task_memory or str(task.memory)
     if task.fargate:
         out["platformVersion"] = task.platform_version
         out["platformFamily"] = "Linux"

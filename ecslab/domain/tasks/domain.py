@@ -129,8 +129,10 @@ class Tasks:
         td = lab.taskdefs.resolve(p["task_definition"], for_use=True)
         launch = prepare(lab, cluster, td, p)
         if launch.launch_type == "FARGATE":
+            ids = lab.random.hex(96 * count)
             tasks = [
-                build_task(lab, launch, subnet=s) for s in self._fargate_subnets(launch, count)
+                build_task(lab, launch, subnet=s, rnd=ids[96 * n : 96 * n + 96])
+                for n, s in enumerate(self._fargate_subnets(launch, count))
             ]
             failures: list[dict] = []
         else:
@@ -187,8 +189,9 @@ class Tasks:
 
     def _placed(self, launch: Launch, placements) -> list[Task]:
         tasks = []
-        for pl in placements:
-            task = build_task(self.lab, launch, placement=pl)
+        ids = self.lab.random.hex(96 * len(placements)) if placements else ""  # one draw per call
+        for n, pl in enumerate(placements):
+            task = build_task(self.lab, launch, placement=pl, rnd=ids[96 * n : 96 * n + 96])
             self.placement.hold(task.arn, pl, launch.request)
             tasks.append(task)
         return tasks

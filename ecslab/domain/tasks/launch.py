@@ -263,9 +263,10 @@ def _uuid(hexs: str) -> str:
     return f"{hexs[0:8]}-{hexs[8:12]}-4{hexs[13:16]}-a{hexs[17:20]}-{hexs[20:32]}"
 
 
-def build_task(lab, launch: Launch, *, placement=None, subnet=None, az=None) -> Task:
-    """A new Task (PROVISIONING for awsvpc, else PENDING). Draws its ids from ``lab.random``."""
-    rnd = lab.random.hex(96)
+def build_task(lab, launch: Launch, *, placement=None, subnet=None, az=None, rnd: str = "") -> Task:
+    """A new Task (PROVISIONING for awsvpc, else PENDING). Its ids come from ``rnd`` (96 hex
+    digits from ``lab.random``; drawn here if not given)."""
+    rnd = rnd or lab.random.hex(96)
     task_id = rnd[:32]
     cluster = launch.cluster
     arn = f"arn:aws:ecs:{lab.region}:{lab.account_id}:task/{cluster.name}/{task_id}"
