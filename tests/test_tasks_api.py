@@ -182,3 +182,18 @@ def test_save_load_replays_tasks(tmp_path):
     assert [e.to_json() for e in again.log] == [e.to_json() for e in lab.log]
     assert answers(again) == answers(lab)
     assert again.costs().equals(lab.costs())
+
+
+def test_list_container_instances_full_query_language(lab, ecs):
+    a, b = cluster(lab, 2)
+    ecs.start_task(cluster="MyCluster", taskDefinition=taskdef(lab, "app"), containerInstances=[a])
+    f = lambda e: ecs.list_container_instances(cluster="MyCluster", filter=e)[
+        "containerInstanceArns"
+    ]  # noqa: E731
+    assert f("runningTasksCount == 0") == [b]  # the pending task counts on instance a
+    assert f("task:group == family:app") == [a]
+    assert f("agentConnected == true and attribute:ecs.os-type == linux") == [a, b]
+    assert f("not(attribute:stack exists)") == [a, b]
+    with pytest.raises(ClientError) as e:
+        f("attribute:ecs.instance-type ==")
+    assert e.value.response["Error"]["Code"] == "InvalidParameterException"
