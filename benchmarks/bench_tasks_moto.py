@@ -171,7 +171,7 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
     print("list_tasks + describe_tasks of all in batches of 100; real boto3 clients\n")
     print(f"{'phase':<16}{'ecslab (s)':>12}{'moto 5.2.5 (s)':>16}{'ratio':>8}")
     for phase in ("register", "run_task", "list_describe", "total", "cpu"):
-        label = "total CPU" if phase == "cpu" else phase
+        label = "total_cpu" if phase == "cpu" else phase
         row = f"{label:<16}{mine[phase]:>12.2f}"
         if theirs is not None:
             row += f"{theirs[phase]:>16.2f}{theirs[phase] / mine[phase]:>7.1f}x"

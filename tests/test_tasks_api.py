@@ -187,9 +187,12 @@ def test_save_load_replays_tasks(tmp_path):
 def test_list_container_instances_full_query_language(lab, ecs):
     a, b = cluster(lab, 2)
     ecs.start_task(cluster="MyCluster", taskDefinition=taskdef(lab, "app"), containerInstances=[a])
-    f = lambda e: ecs.list_container_instances(cluster="MyCluster", filter=e)[
-        "containerInstanceArns"
-    ]  # noqa: E731
+
+    def f(expression):
+        return ecs.list_container_instances(cluster="MyCluster", filter=expression)[
+            "containerInstanceArns"
+        ]
+
     assert f("runningTasksCount == 0") == [b]  # the pending task counts on instance a
     assert f("task:group == family:app") == [a]
     assert f("agentConnected == true and attribute:ecs.os-type == linux") == [a, b]

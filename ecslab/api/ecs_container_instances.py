@@ -11,7 +11,6 @@ from .registry import handler
 _STATUSES = ("ACTIVE", "DRAINING", "REGISTERING", "DEREGISTERING", "REGISTRATION_FAILED")
 
 
-
 def _int_resource(name: str, value: int) -> dict:
     return {
         "name": name,

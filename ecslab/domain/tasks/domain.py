@@ -56,29 +56,6 @@ class Tasks:
         task.version += 1
         self.fact(fact, task, status=status, **detail)
 
-    @staticmethod
-    def billing_detail(task: Task) -> dict[str, Any]:
-        return {
-            "launch_type": task.launch_type,
-            "cpu": task.cpu,
-            "memory": task.memory,
-            "ephemeral_gib": task.ephemeral_gib,
-            "os": "linux",
-            "arch": task.arch,
-            "capacity": "on_demand",
-            "service": task.service,
-            "family": task.family,
-        }
-
-    @staticmethod
-    def running_detail(task: Task) -> dict[str, Any]:
-        return {
-            "service": task.service,
-            "family": task.family,
-            "cpu": task.cpu,
-            "memory": task.memory,
-        }
-
     # -- lookups ---------------------------------------------------------------------------------
 
     def all(self) -> list[Task]:

@@ -16,6 +16,7 @@ SIGTERM and is killed after ``STOP_TIMEOUT_S`` (code 137).
 from __future__ import annotations
 
 import re
+from functools import partial
 
 from ..process import model_process
 from . import timings as T
@@ -48,7 +49,7 @@ _WORD = re.compile(r"[\w.\-/]+")
 
 
 def _later(dom, task: Task, seconds: float, fn, label: str) -> None:
-    task.timer = dom.lab.clock.after(seconds, lambda: fn(dom, task), label)
+    task.timer = dom.lab.clock.after(seconds, partial(fn, dom, task), label)
 
 
 def begin(dom, task: Task) -> None:
@@ -95,7 +96,7 @@ def _start_pull(dom, task: Task) -> None:
         return
     got = resolve_images(lab, task)
     task.pull_started_at = lab.now
-    dom.fact("TaskPullStarted", task, **dom.billing_detail(task))
+    dom.fact("TaskPullStarted", task, **task.billing_detail())
     if isinstance(got, str):
         secs = T.FARGATE_PULL_FAIL_S if task.fargate else T.EC2_PULL_FAIL_S
         task.timer = lab.clock.after(
@@ -155,7 +156,7 @@ def _running(dom, task: Task) -> None:
         if c.log is not None:
             lines = [f"[ecslab] container {c.name} started: {' '.join(argv) or '(no command)'}"]
             lab.logs.write(c.log["group"], c.log["stream"], lines + list(proc.log_lines))
-    dom.status(task, "RUNNING", fact="TaskRunning", **dom.running_detail(task))
+    dom.status(task, "RUNNING", fact="TaskRunning", **task.running_detail())
     for c in task.containers:
         if not c.process.runs_forever:
             code = c.process.exit_code
