@@ -154,6 +154,8 @@ def prepare(lab, cluster, td, p: dict[str, Any], *, start_task: bool = False) ->
 
 
 def _apply_overrides(td, overrides: dict[str, Any]) -> list[dict[str, Any]]:
+    if not overrides.get("container_overrides"):
+        return td.containers  # read-only from here on: no copy needed
     containers = copy.deepcopy(td.containers)
     by_name = {c["name"]: c for c in containers}
     for o in overrides.get("container_overrides") or []:
