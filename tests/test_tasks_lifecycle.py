@@ -268,3 +268,16 @@ def test_container_override_command_and_environment(lab, ecs):
             "environment": [{"name": "B", "value": "2"}],
         }
     ]
+
+
+def test_container_insights_reads_the_task_facts(lab, ecs):
+    from ecslab.domain.insights import metrics
+
+    cluster(lab)
+    _run(ecs, taskdef(lab, "app", cpu=512, memory=1024), count=2)
+    lab.advance("3m")
+    m = metrics(lab.events, lab.now, level="family")
+    last = m[m["time"] == m["time"].max()].set_index("metric")["value"]
+    assert last["RunningTaskCount"] == 2 and last["PendingTaskCount"] == 0
+    assert last["CpuReserved"] == 1024 and last["MemoryReserved"] == 2048
+    assert set(m["family"]) == {"app"}
