@@ -103,12 +103,15 @@ class Lab:
         self,
         kind: str,
         service: str,
+        /,
         *,
         cluster: str | None = None,
         resource: str | None = None,
         **detail: Any,
     ) -> Event:
-        """Record a past-tense fact (``ClusterCreated``, ``TaskStopped`` ...) at the current time."""
+        """Record a past-tense fact (``ClusterCreated``, ``TaskStopped`` ...) at the current time.
+        ``kind`` and ``service`` are positional-only, so ``detail`` may carry a ``service`` key
+        (the ECS service a task belongs to, which billing and Container Insights read)."""
         event = self.log.append(self.now, "fact", kind, service, cluster, resource, detail)
         self.random.reset(len(self.log))
         return event
@@ -324,6 +327,20 @@ class Lab:
                     raise ReplayMismatch(
                         f"event {theirs.seq} differs on replay:\n saved:    {theirs.to_json()}\n replayed: {mine.to_json()}"
                     )
+
+    # -- tasks (learner helpers) -------------------------------------------------------------------
+
+    def why_not_placed(self, cluster: str | None = None, family: str | None = None) -> pd.DataFrame:
+        """Which filter removed which container instance in the last placement in ``cluster``
+        (of ``family`` if given): columns arn, ec2_instance_id, filter, reason."""
+        with self._lock:
+            return self.tasks.why_not_placed(cluster, family)
+
+    def exec(self, task: str, command: str, container: str | None = None) -> str:
+        """ECS Exec's simulated shell: what ``command`` (env, hostname, cat /etc/hostname, ps)
+        prints in a RUNNING task started with enableExecuteCommand (ARN or id)."""
+        with self._lock:
+            return self.tasks.exec(task, command, container)
 
     # -- queries ---------------------------------------------------------------------------------------
 

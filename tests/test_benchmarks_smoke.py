@@ -32,3 +32,18 @@ def test_bench_billing_small():
     lines = out.stdout.splitlines()
     assert "vectorised s" in lines[0] and "row-by-row s" in lines[0]
     assert len(lines) == 3 and all(line.rstrip().endswith("x") for line in lines[1:])
+
+
+def test_bench_tasks_moto_small():
+    """The moto comparison at 100 instances / 1,000 tasks (both engines, same shape)."""
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "bench_tasks_moto.py"), "--small"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert out.returncode == 0, out.stderr
+    rows = {ln.split()[0]: ln.split()[1:] for ln in out.stdout.splitlines() if ln.strip()}
+    assert {"register", "run_task", "list_describe", "total"} <= set(rows)
+    assert all(float(rows[p][0]) > 0 and float(rows[p][1]) > 0 for p in ("run_task", "total"))
+    assert "faster than moto" in out.stdout

@@ -20,9 +20,9 @@ from pathlib import Path
 import boto3
 import pytest
 from botocore.config import Config
-from standins import describe_tasks_standin
+from taskkit import cluster
 
-from ecslab import Lab
+from ecslab import Lab, examples
 from ecslab.adapters.aws_cli import AwsCliError, aws_executable
 from ecslab.adapters.cli import main
 from ecslab.adapters.server import LabServer
@@ -126,17 +126,23 @@ def test_aws_cli_against_lab_serve(monkeypatch):
 
 def test_aws_cli_waiter_finishes_promptly_on_a_manual_clock(lab, monkeypatch):
     """`aws ecs wait tasks-running` polls every 6 s of wall time in real life; against a lab the
-    simulated clock moves 6 s per poll instead (see ecslab/adapters/waiters.py)."""
+    simulated clock moves 6 s per poll instead (see ecslab/adapters/waiters.py). A real
+    sleep360 task: PENDING at the first poll, RUNNING (since +3.055 s) at the second."""
     for k in ("AWS_ENDPOINT_URL", "AWS_DEFAULT_REGION", "AWS_DATA_PATH", "PATH"):
         monkeypatch.setenv(k, os.environ.get(k, ""))
-    with describe_tasks_standin() as task_arn:
-        try:
-            t0 = time.monotonic()
-            assert lab.aws(f"ecs wait tasks-running --cluster MyCluster --tasks {task_arn}") is None
-            assert time.monotonic() - t0 < 5  # not 4 x 6 s of wall time
-            assert lab.now == lab.start + timedelta(seconds=24)  # polls at +0, 6, 12, 18, 24 s
-        finally:
-            lab._server.stop()
+    cluster(lab)
+    ecs = lab.client("ecs")
+    ecs.register_task_definition(**examples.taskdef("sleep360"))
+    task_arn = ecs.run_task(cluster="MyCluster", taskDefinition="sleep360")["tasks"][0]["taskArn"]
+    created = lab.now
+    lab.serve()
+    try:
+        t0 = time.monotonic()
+        assert lab.aws(f"ecs wait tasks-running --cluster MyCluster --tasks {task_arn}") is None
+        assert time.monotonic() - t0 < 5  # not 6 s of wall time per poll
+        assert lab.now == created + timedelta(seconds=6)  # polls at +0 and +6 s
+    finally:
+        lab._server.stop()
 
 
 def test_aws_executable_is_the_venvs():

@@ -12,9 +12,9 @@ from datetime import timedelta
 import boto3
 import pytest
 from botocore.config import Config
-from standins import describe_tasks_standin
+from taskkit import cluster
 
-from ecslab import Lab
+from ecslab import Lab, examples
 from ecslab.adapters.server import LabServer
 from ecslab.api import dispatch
 
@@ -412,45 +412,55 @@ def test_state_file_saved_after_each_change_and_on_stop(lab, tmp_path):
 
 
 @pytest.fixture
-def standin_describe_tasks():
-    with describe_tasks_standin() as task_arn:
-        yield task_arn
+def sleep360(lab):
+    """A real sleep360 task on a real container instance: PENDING now, RUNNING 3.055 s later,
+    STOPPED 364.055 s later. Yields its ARN."""
+    cluster(lab)
+    ecs = lab.client("ecs")
+    ecs.register_task_definition(**examples.taskdef("sleep360"))
+    yield ecs.run_task(cluster="MyCluster", taskDefinition="sleep360")["tasks"][0]["taskArn"]
 
 
-def test_in_process_waiter_moves_simulated_time_not_wall_time(
-    lab, standin_describe_tasks, tmp_path
-):
+def test_in_process_waiters_move_simulated_time_not_wall_time(lab, sleep360, tmp_path):
     ecs = lab.client("ecs")
     assert ecs.get_waiter("tasks_running").config.delay == 0  # no wall-clock sleeping
-    t0 = time.monotonic()
-    ecs.get_waiter("tasks_running").wait(cluster="MyCluster", tasks=[standin_describe_tasks])
-    assert time.monotonic() - t0 < 5
-    # Polls at +0 (immediate, as in AWS), +6, +12, +18 (PENDING), +24 s (RUNNING).
-    assert lab.now == lab.start + timedelta(seconds=24)
-    assert lab.events["kind"].tolist() == ["ClockAdvanced"] * 4
+    t0, wall = lab.now, time.monotonic()
+    mark = len(lab.log)
+    ecs.get_waiter("tasks_running").wait(cluster="MyCluster", tasks=[sleep360])
+    # Polls at +0 (immediate, as in AWS: PENDING) and +6 s (RUNNING since +3.055 s).
+    assert lab.now == t0 + timedelta(seconds=6)
+    assert [e.kind for e in lab.log[mark:] if e.origin == "input"] == ["ClockAdvanced"]
     # A plain describe (not a waiter) never moves the clock, nor does a new waiter's first poll.
-    ecs.describe_tasks(cluster="MyCluster", tasks=[standin_describe_tasks])
-    ecs.get_waiter("tasks_running").wait(cluster="MyCluster", tasks=[standin_describe_tasks])
-    assert lab.now == lab.start + timedelta(seconds=24)
+    ecs.describe_tasks(cluster="MyCluster", tasks=[sleep360])
+    ecs.get_waiter("tasks_running").wait(cluster="MyCluster", tasks=[sleep360])
+    assert lab.now == t0 + timedelta(seconds=6)
+    # tasks_stopped: polls every 6 s until the task is STOPPED (364.055 s after it was created).
+    ecs.get_waiter("tasks_stopped").wait(cluster="MyCluster", tasks=[sleep360])
+    assert lab.now == t0 + timedelta(seconds=366)
+    t = ecs.describe_tasks(cluster="MyCluster", tasks=[sleep360])["tasks"][0]
+    assert t["lastStatus"] == "STOPPED" and t["containers"][0]["exitCode"] == 0
+    assert time.monotonic() - wall < 10
     # The moves are ordinary recorded inputs: the lab replays.
     assert Lab.load(lab.save(tmp_path / "w.jsonl")).log.frame().equals(lab.log.frame())
 
 
-def test_waiter_over_http_in_realtime_mode(lab, standin_describe_tasks):
+def test_waiter_over_http_in_realtime_mode(lab, sleep360):
+    t0 = lab.now
     server = LabServer(lab, port=0, clock="realtime", speed=120).start()
     try:
         ecs = client(server)
         waiter = ecs.get_waiter("tasks_running")
         waiter.wait(
             cluster="MyCluster",
-            tasks=[standin_describe_tasks],
+            tasks=[sleep360],
             WaiterConfig={"Delay": 0, "MaxAttempts": 100},
         )
         # The server waited 6/120 s of wall time per repeat poll while the realtime clock ran.
-        assert lab.now >= lab.start + timedelta(seconds=20)
+        assert lab.now >= t0 + timedelta(seconds=3)
     finally:
         server.stop()
-    assert set(lab.events["kind"]) == {"ClockAdvanced"}
+    t = lab.client("ecs").describe_tasks(cluster="MyCluster", tasks=[sleep360])["tasks"][0]
+    assert t["lastStatus"] == "RUNNING"
 
 
 def test_realtime_clock_fires_timers_without_requests(lab):

@@ -24,6 +24,7 @@ HANDLER_MODULES = [
     "ecslab.api.iam_roles",
     "ecslab.api.elbv2_balancers",
     "ecslab.api.elbv2_target_groups",
+    "ecslab.api.ecs_tasks",
 ]
 
 

@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import re
-
 from ..core.errors import InvalidParameterException
+from ..domain.scheduler import parse as parse_query
 from .ecs_common import tags_out
 from .paging import page
 from .registry import handler
 
 _STATUSES = ("ACTIVE", "DRAINING", "REGISTERING", "DEREGISTERING", "REGISTRATION_FAILED")
-# The simple cluster-query-language forms handled here; the full language lives with the
-# scheduler (ecslab/domain/scheduler) and replaces this when the two are joined.
-_SIMPLE_FILTER = re.compile(r"^\s*attribute:([\w.\-/]+)\s*(==|!=)\s*([\w.\-/:@]+)\s*$")
-_EXISTS_FILTER = re.compile(r"^\s*attribute:([\w.\-/]+)\s+exists\s*$")
 
 
 def _int_resource(name: str, value: int) -> dict:
@@ -56,7 +51,7 @@ def container_instance_out(lab, ci, include=()) -> dict:
             _int_resource("CPU", ci.cpu - ci.cpu_reserved),
             _int_resource("MEMORY", ci.memory - ci.mem_reserved),
             _ports_resource("PORTS", ci.ports + ci.ports_reserved),
-            _ports_resource("PORTS_UDP", ci.ports_udp),
+            _ports_resource("PORTS_UDP", ci.ports_udp + ci.ports_udp_reserved),
         ],
         "status": ci.status,
         "agentConnected": ci.agent_connected,
@@ -82,19 +77,13 @@ def container_instance_out(lab, ci, include=()) -> dict:
     return out
 
 
-def _filter(lab, items, expression: str):
-    m = _SIMPLE_FILTER.match(expression)
-    if m:
-        name, op, value = m.groups()
-        keep = (lambda v: v == value) if op == "==" else (lambda v: v != value)
-        return [c for c in items if keep(c.attributes().get(name))]
-    m = _EXISTS_FILTER.match(expression)
-    if m:
-        return [c for c in items if m[1] in c.attributes()]
-    raise InvalidParameterException(
-        f"ecslab understands filters of the form 'attribute:name == value', "
-        f"'attribute:name != value' and 'attribute:name exists' so far; got '{expression}'."
-    )
+def _filter(lab, cluster: str, items, expression: str):
+    """The full cluster query language (ecslab.domain.scheduler.query) over the scheduler's
+    instance table of the cluster."""
+    query = parse_query(expression)
+    table = lab.tasks.placement.table(cluster)
+    keep = {a for a, ok in zip(table.arn, query.mask(table), strict=True) if ok}
+    return [c for c in items if c.arn in keep]
 
 
 @handler("ecs", "ListContainerInstances")
@@ -107,7 +96,7 @@ def list_container_instances(lab, p):
         )
     items = lab.container_instances.listed(cluster.name, status)
     if p.get("filter"):
-        items = _filter(lab, items, p["filter"])
+        items = _filter(lab, cluster.name, items, p["filter"])
     chunk, token = page([c.arn for c in items], p)
     return {"containerInstanceArns": chunk, "nextToken": token}
 

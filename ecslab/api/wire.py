@@ -18,7 +18,13 @@ from typing import Any
 
 from botocore.model import Shape
 
-__all__ = ["to_wire", "check_input", "check_output", "ShapeProblem", "epoch"]
+__all__ = ["to_wire", "check_input", "check_output", "ShapeProblem", "epoch", "Wire"]
+
+
+class Wire(dict):
+    """A handler's structure already in wire form (epoch timestamps, only JSON values): to_wire
+    passes it through untouched. For hot, large outputs (RunTask / DescribeTasks tasks); the
+    strict ``check_output`` walk still checks it when ECSLAB_CHECK_SHAPES is set."""
 
 
 class ShapeProblem(Exception):
@@ -31,24 +37,34 @@ def epoch(value: datetime) -> float:
     return round(value.timestamp(), 3)
 
 
+_PASS_THROUGH = frozenset(("string", "integer", "long", "boolean", "double", "float"))
+
+
 def to_wire(shape: Shape | None, value: Any, path: str = "") -> Any:
     if shape is None or value is None:
         return None
     t = shape.type_name
     if t == "structure":
+        if value.__class__ is Wire:
+            return value
         if not isinstance(value, dict):
             raise ShapeProblem(f"{path or shape.name}: expected a dict, got {type(value).__name__}")
         out = {}
         members = shape.members
         for key, v in value.items():
-            if key not in members:
+            m = members.get(key)
+            if m is None:
                 raise ShapeProblem(f"{path}.{key}: not a member of {shape.name}")
             if v is None:
                 continue
-            out[key] = to_wire(members[key], v, f"{path}.{key}")
+            # Scalars pass through as they are (most values): no recursion, no path string.
+            out[key] = v if m.type_name in _PASS_THROUGH else to_wire(m, v, f"{path}.{key}")
         return out
     if t == "list":
-        return [to_wire(shape.member, v, f"{path}[{i}]") for i, v in enumerate(value)]
+        member = shape.member
+        if member.type_name in _PASS_THROUGH:
+            return list(value)
+        return [to_wire(member, v, f"{path}[{i}]") for i, v in enumerate(value)]
     if t == "map":
         return {str(k): to_wire(shape.value, v, f"{path}.{k}") for k, v in value.items()}
     if t == "timestamp":
@@ -110,6 +126,8 @@ def _walk(shape: Shape | None, value: Any, path: str, problems: list[str], stric
             problems.append(f"{path}: null is never sent on the wire")
         return
     if t == "structure":
+        if value.__class__ is Wire:
+            return value
         if not isinstance(value, dict):
             problems.append(f"{path}: expected object for {shape.name}, got {type(value).__name__}")
             return

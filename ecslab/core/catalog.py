@@ -64,6 +64,13 @@ def instance_types() -> pd.DataFrame:
 
 def instance_type(name: str) -> dict | None:
     """The catalog row for ``name`` as a dict, or None if ecslab does not know the type."""
+    row = _instance_type_row(name)
+    return None if row is None else dict(row)
+
+
+@cache
+def _instance_type_row(name: str) -> dict | None:
+    # Cached: RunInstances and agent registration ask per instance (a pandas row lookup each).
     df = _instance_types()
     if name not in df.index:
         return None

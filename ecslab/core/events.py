@@ -38,7 +38,7 @@ DTYPES: dict[str, str] = {
 COLUMNS = list(DTYPES)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Event:
     seq: int
     time: datetime

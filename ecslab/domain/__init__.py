@@ -22,6 +22,7 @@ from .registry.resolve import Images
 from .secrets import Secrets
 from .tagging import Tags
 from .taskdefs import TaskDefinitions
+from .tasks import Tasks
 from .web import Web
 
 __all__ = ["build_domains"]
@@ -50,3 +51,4 @@ def build_domains(lab) -> None:
     add("agent", Agent(lab))
     add("web", Web(lab))
     add("elb", Elb(lab))
+    add("tasks", Tasks(lab))

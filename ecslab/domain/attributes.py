@@ -32,6 +32,7 @@ CAPABILITIES = (
     "com.amazonaws.ecs.capability.logging-driver.none",
     "com.amazonaws.ecs.capability.logging-driver.syslog",
     "com.amazonaws.ecs.capability.privileged-container",
+    "com.amazonaws.ecs.capability.private-registry-authentication.secretsmanager",
     "com.amazonaws.ecs.capability.task-iam-role",
     "com.amazonaws.ecs.capability.task-iam-role-network-host",
     "ecs.capability.container-health-check",
@@ -126,6 +127,7 @@ class Attributes:
         for arn, custom in plan.items():
             ci = targets[arn]
             ci.custom = custom
+            self.lab.container_instances._changed()  # the scheduler's table reads attributes
             self.lab.emit(
                 "AttributesPut", "ecs", cluster=cluster.name, resource=arn, attributes=custom
             )
@@ -142,6 +144,7 @@ class Attributes:
         for ci, item in resolved:
             if item["name"] in ci.custom:
                 value = ci.custom.pop(item["name"])
+                self.lab.container_instances._changed()
                 self.lab.emit(
                     "AttributeDeleted",
                     "ecs",

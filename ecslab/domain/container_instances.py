@@ -27,8 +27,10 @@ running_tasks      int64
 pending_tasks      int64
 =================  ==========  ==============================================================
 
-``reserve`` / ``release`` change only the bookkeeping: the caller (the scheduler) emits the fact
-(TaskPlaced, TaskStopped ...) that explains the change, so replay reproduces it.
+``reserve`` / ``release`` / ``count_tasks`` change only the bookkeeping: the caller (the task
+domain) emits the fact (TaskCreated, TaskStopped ...) that explains the change, so replay
+reproduces it. ``version`` counts the *other* changes (registration, status, agent, attributes):
+the task domain keeps its per-cluster scheduler table until the version moves.
 """
 
 from __future__ import annotations
@@ -104,6 +106,7 @@ class ContainerInstance:
     cpu_reserved: int = 0
     mem_reserved: int = 0
     ports_reserved: list[int] = field(default_factory=list)
+    ports_udp_reserved: list[int] = field(default_factory=list)
     eni_used: int = 0
     running_tasks: int = 0
     pending_tasks: int = 0
@@ -125,9 +128,11 @@ class ContainerInstances:
         self.lab = lab
         self._by_arn: dict[str, ContainerInstance] = {}
         self._frame: pd.DataFrame | None = None
+        self.version = 0  # bumped by every change except task bookkeeping (see module doc)
 
     def _changed(self) -> None:
         self._frame = None
+        self.version += 1
 
     # -- lookups ---------------------------------------------------------------------------------
 
@@ -321,22 +326,40 @@ class ContainerInstances:
 
     # -- bookkeeping for the scheduler -----------------------------------------------------------
 
-    def reserve(self, arn: str, cpu: int, memory: int, ports=(), enis: int = 0) -> None:
+    def get(self, arn: str) -> ContainerInstance | None:
+        return self._by_arn.get(arn)
+
+    def reserve(
+        self, arn: str, cpu: int, memory: int, ports=(), enis: int = 0, udp_ports=()
+    ) -> None:
         ci = self._by_arn[arn]
         ci.cpu_reserved += cpu
         ci.mem_reserved += memory
         ci.ports_reserved.extend(ports)
+        ci.ports_udp_reserved.extend(udp_ports)
         ci.eni_used += enis
-        self._changed()
+        self._frame = None  # bookkeeping only: version unchanged
 
-    def release(self, arn: str, cpu: int, memory: int, ports=(), enis: int = 0) -> None:
+    def release(
+        self, arn: str, cpu: int, memory: int, ports=(), enis: int = 0, udp_ports=()
+    ) -> None:
         ci = self._by_arn[arn]
         ci.cpu_reserved -= cpu
         ci.mem_reserved -= memory
         for p in ports:
             ci.ports_reserved.remove(p)
+        for p in udp_ports:
+            ci.ports_udp_reserved.remove(p)
         ci.eni_used -= enis
-        self._changed()
+        self._frame = None
+
+    def count_tasks(self, arn: str, pending: int = 0, running: int = 0) -> None:
+        """Move the instance's pendingTasksCount / runningTasksCount (task lifecycle)."""
+        ci = self._by_arn.get(arn)
+        if ci is not None:
+            ci.pending_tasks += pending
+            ci.running_tasks += running
+            self._frame = None
 
     def table(self) -> pd.DataFrame:
         """One row per container instance (see the module docstring for the columns)."""

@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 
 from ...core import catalog
 from ...core.errors import error_for_code
+from ...lab import lab_action
 from .images import find_image
 
 __all__ = ["Instance", "Instances", "BOOT_SECONDS", "SHUTDOWN_SECONDS", "INSTANCE_ID_RE"]
@@ -68,9 +69,15 @@ class Instance:
 
 
 class Instances:
+    def request_vcpu_limit(self, vcpus: int) -> None:
+        """Raise (or lower) the running on-demand vCPU quota -- a recorded lab action standing
+        for a granted Service Quotas increase (benchmarks and large-cluster lessons)."""
+        self.lab.act("set_vcpu_limit", vcpus=vcpus)
+
     def __init__(self, lab) -> None:
         self.lab = lab
         self._by_id: dict[str, Instance] = {}
+        self.vcpu_limit = VCPU_LIMIT
 
     # -- lookups ---------------------------------------------------------------------------------
 
@@ -177,14 +184,15 @@ class Instances:
         running_vcpu = sum(
             i.type_info["vcpu"] for i in self._by_id.values() if i.state in ("pending", "running")
         )
-        if running_vcpu + info["vcpu"] * min_count > VCPU_LIMIT:
+        limit = self.vcpu_limit
+        if running_vcpu + info["vcpu"] * min_count > limit:
             raise error_for_code("VcpuLimitExceeded")(
                 f"You have requested more vCPU capacity than your current vCPU limit of "
-                f"{VCPU_LIMIT} allows for the instance bucket that the specified instance type "
+                f"{limit} allows for the instance bucket that the specified instance type "
                 "belongs to. Please visit http://aws.amazon.com/contact-us/ec2-request to request "
                 "an adjustment to this limit."
             )
-        fits = (VCPU_LIMIT - running_vcpu) // info["vcpu"]
+        fits = (limit - running_vcpu) // info["vcpu"]
         count = min(max_count, fits)
         public = subnet.map_public_ip if associate_public_ip is None else associate_public_ip
         trunking = lab.account_setting_value("awsvpcTrunking") == "enabled"
@@ -302,3 +310,12 @@ class Instances:
             az=inst.az,
             running_seconds=running,
         )
+
+
+@lab_action
+def set_vcpu_limit(lab, vcpus: int) -> None:
+    """The account's running on-demand vCPU quota (a granted Service Quotas increase)."""
+    if not isinstance(vcpus, int) or vcpus < 1:
+        raise ValueError("vcpus must be a positive integer")
+    lab.instances.vcpu_limit = vcpus
+    lab.emit("VcpuLimitChanged", "ec2", vcpus=vcpus)

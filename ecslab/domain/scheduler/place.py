@@ -43,7 +43,7 @@ __all__ = ["Placement", "PlacementResult", "place", "start_on", "release", "NO_I
 NO_INSTANCES = "No Container Instances were found in your cluster."
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Placement:
     """What one placed task holds on its instance (``release`` gives it back)."""
 

@@ -286,7 +286,7 @@ class InstanceTable:
                 cached = (
                     self.frame["attributes"]
                     .map(lambda d: None if name not in d else ("" if d[name] is None else d[name]))
-                    .to_numpy(dtype=object)
+                    .to_numpy(dtype=object, copy=True)  # writable under pandas copy-on-write
                 )
                 cached[pd.isna(cached)] = None  # pandas may have turned None into NaN
             self._attr_cache[name] = cached
