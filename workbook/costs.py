@@ -1,0 +1,107 @@
+"""The lab's bill and the Fargate-vs-EC2 comparison as readable tables (money rounded to cents).
+
+No billing rules here: ``lab.costs()`` and ``lab.compare_launch_types()`` compute everything; this
+module only names resources the way a learner knows them (EC2 instances by their ``Name`` tag),
+sorts rows so tables compare across runs, and words the price source and region note that every
+cost table and chart carries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pandas as pd
+
+from .instances import readable
+
+__all__ = [
+    "RESOURCE_TYPES",
+    "comparison_table",
+    "cost_by_resource",
+    "cost_over_time",
+    "price_caption",
+    "lab_price_caption",
+]
+
+#: The resource types of ``lab.costs()`` in a fixed order (colours and stacking follow it).
+RESOURCE_TYPES = ("ec2-instance", "fargate-task", "container-insights", "ecr-repository")
+
+
+def _type_order(types: Iterable[str]) -> list[str]:
+    types = set(types)
+    known = [t for t in RESOURCE_TYPES if t in types]
+    return known + sorted(types - set(RESOURCE_TYPES))
+
+
+def price_caption(sources: Iterable[str], note: str = "") -> str:
+    """``Price source: ...`` (each distinct source once, in order) plus the region note."""
+    seen: list[str] = []
+    for s in sources:
+        if s and s not in seen:
+            seen.append(str(s))
+    text = "Price source: " + ("; ".join(seen) if seen else "none (nothing billed yet)") + "."
+    return text + (f"<br>Note: {note}." if note else "")
+
+
+def lab_price_caption(lab, costs: pd.DataFrame | None = None) -> str:
+    """The caption for a lab's cost table or chart: the sources of its rows and its region note
+    (the note is the lab's even when nothing has been billed yet)."""
+    costs = lab.costs(freq=None) if costs is None else costs
+    notes = [n for n in costs["note"].unique() if n] if len(costs) else []
+    note = notes[0] if notes else lab.prices.note
+    return price_caption(costs["price_source"].tolist() if len(costs) else [], note)
+
+
+def cost_by_resource(lab, *, end=None) -> pd.DataFrame:
+    """One row per billed resource: type, name (an instance's ``Name`` tag when it has one),
+    quantity and unit, and cost in USD rounded to cents; sorted by type then name."""
+    c = lab.costs(freq=None, end=end)
+    cols = ["resource_type", "resource", "quantity", "unit", "usd"]
+    if c.empty:
+        return pd.DataFrame(columns=cols)
+    g = c.groupby(["resource_type", "resource", "unit"], as_index=False, sort=True)[
+        ["quantity", "cost"]
+    ].sum()
+    names = [readable(lab, r) for r in g["resource"]]
+    # Two instances may share a Name tag (or have none): number them so each bar is its own.
+    total = {n: names.count(n) for n in names}
+    seen: dict[str, int] = {}
+    for i, n in enumerate(names):
+        if total[n] > 1:
+            seen[n] = seen.get(n, 0) + 1
+            names[i] = f"{n} #{seen[n]}"
+    g["resource"] = names
+    g["quantity"] = g["quantity"].round(4)
+    g["usd"] = g["cost"].round(2)
+    order = {t: i for i, t in enumerate(_type_order(g["resource_type"]))}
+    g = g.sort_values(
+        ["resource_type", "resource"],
+        key=lambda s: s.map(order) if s.name == "resource_type" else s,
+    )
+    return g[cols].reset_index(drop=True)
+
+
+def cost_over_time(lab, freq: str = "h") -> pd.DataFrame:
+    """USD per ``freq`` bucket (rows) and resource type (columns), unrounded: the data of the
+    stacked cost-over-time chart."""
+    c = lab.costs(by=["hour", "resource_type"], freq=freq)
+    if c.empty:
+        return pd.DataFrame(index=pd.DatetimeIndex([], tz="UTC", name="hour"))
+    wide = c.pivot(index="hour", columns="resource_type", values="cost").fillna(0.0)
+    wide = wide[_type_order(wide.columns)]
+    wide.columns.name = None
+    return wide
+
+
+def comparison_table(cmp, counts: Iterable[int] | None = None) -> pd.DataFrame:
+    """The comparison's rows (optionally only these task counts) with money rounded to cents,
+    sorted by instance type then tasks: instance_type, tasks, instances, fargate_usd, ec2_usd,
+    cheaper."""
+    t = cmp.table
+    if counts is not None:
+        t = t[t["tasks"].isin(list(counts))]
+    out = t[["instance_type", "tasks", "instances", "fargate_usd", "ec2_usd", "cheaper"]].copy()
+    out["instances"] = out["instances"].astype("Int64")
+    out["fargate_usd"] = out["fargate_usd"].round(2)
+    out["ec2_usd"] = out["ec2_usd"].astype(float).round(2)
+    return out.sort_values(["instance_type", "tasks"]).reset_index(drop=True)
