@@ -2,8 +2,8 @@
 
 * :func:`cost_vs_count_figure`: cost against task count; EC2 as steps (one more instance where
   the scheduler needs one), Fargate as a straight line, the break-even count marked.
-* :func:`cost_vs_utilization_figure`: at the comparison's count, cost against the share of the
-  hours the tasks run; EC2 flat, Fargate rising, the break-even utilisation marked.
+* :func:`~workbook.charts.utilization.cost_vs_utilization_figure` (its own module): at the
+  comparison's count, cost against the share of the hours the tasks run.
 
 The trace builders return the same number of traces for a given number of ``slots`` (instance
 types), so the live explorer updates a ``FigureWidget`` in place. Every chart carries the price
@@ -11,8 +11,6 @@ source and, when prices are not the lab region's, the region note.
 """
 
 from __future__ import annotations
-
-from typing import Any
 
 import plotly.graph_objects as go
 
@@ -27,9 +25,6 @@ __all__ = [
     "count_layout",
     "count_traces",
     "cost_vs_count_figure",
-    "cost_vs_utilization_figure",
-    "utilization_layout",
-    "utilization_traces",
 ]
 
 #: Colours for EC2 instance types (orange is Fargate's everywhere).
@@ -37,7 +32,6 @@ EC2_COLORS = tuple(
     OKABE_ITO[k]
     for k in ("blue", "bluish_green", "vermillion", "reddish_purple", "sky_blue", "black")
 )
-UTIL_STEPS = 21  # 0 %, 5 %, ... 100 %
 
 
 def _color(i: int) -> str:
@@ -107,15 +101,6 @@ def _count_summary(cmp) -> str:
     return "; ".join(
         f"{t} {be} tasks" if be is not None else f"{t} none up to {last} tasks"
         for t, be in cmp.break_even_count.items()
-    )
-
-
-def _util_summary(cmp) -> str:
-    return "; ".join(
-        f"{t} "
-        + ("n/a (does not fit)" if be is None else f"{100 * be:.1f} %")
-        + (" (Fargate cheaper even at 100 %)" if be is not None and be > 1 else "")
-        for t, be in cmp.break_even_utilization.items()
     )
 
 
@@ -278,165 +263,4 @@ def cost_vs_count_figure(cmp, slots: int | None = None) -> go.Figure:
         layout={"template": TEMPLATE},
     )
     fig.update_layout(count_layout(cmp))
-    return fig
-
-
-# -- cost against utilisation -----------------------------------------------------------------------
-
-
-def utilization_traces(cmp, slots: int | None = None) -> list[dict]:
-    """[Fargate, then per slot: EC2 flat line, break-even utilisation marker]."""
-    w = cmp.workload
-    types = _types(cmp)
-    slots = len(types) if slots is None else slots
-    count, hours = w["count"], w["hours"]
-    period = _period(hours)
-    f_full = count * hours * w["fargate_usd_per_task_hour"]
-    xs = [100 * k / (UTIL_STEPS - 1) for k in range(UTIL_STEPS)]
-    out: list[dict] = [
-        {
-            "x": xs,
-            "y": [f_full * x / 100 for x in xs],
-            "name": f"Fargate, {count} tasks",
-            "hovertemplate": f"Fargate: {count} tasks running %{{x:.0f}} % of the time<br>"
-            f"$%{{y:,.2f}} for {period}<extra></extra>",
-            "visible": True,
-        }
-    ]
-    for i in range(slots):
-        if i >= len(types):
-            out += [
-                {"x": [], "y": [], "name": "", "visible": False, "hovertemplate": ""},
-                {"x": [], "y": [], "name": "", "visible": False, "text": [], "hovertext": []},
-            ]
-            continue
-        t = types[i]
-        row = cmp.table[(cmp.table["instance_type"] == t) & (cmp.table["tasks"] == count)].iloc[0]
-        ec2 = (
-            None
-            if row["ec2_usd"] != row["ec2_usd"] or row["ec2_usd"] is None
-            else float(row["ec2_usd"])
-        )
-        n = None if ec2 is None else int(row["instances"])
-        out.append(
-            {
-                "x": xs if ec2 is not None else [],
-                "y": [ec2] * len(xs) if ec2 is not None else [],
-                "name": f"EC2 {t}: {n} instance(s), {_money(ec2)} however busy"
-                if ec2 is not None
-                else f"EC2 {t}: the task does not fit",
-                "hovertemplate": f"EC2 {t}: {n} instance(s) for {count} tasks<br>"
-                f"$%{{y:,.2f}} for {period} at any utilisation<extra></extra>",
-                "visible": True,
-            }
-        )
-        be = cmp.break_even_utilization.get(t)
-        shown = be is not None and be <= 1
-        out.append(
-            {
-                "x": [100 * be] if shown else [],
-                "y": [ec2] if shown else [],
-                "text": [f"{100 * be:.0f} %"] if shown else [],
-                "name": f"break-even {t}: "
-                + (
-                    f"{100 * be:.1f} % of the time"
-                    if shown
-                    else ("none: Fargate is cheaper even at 100 %" if be else "none")
-                ),
-                "hovertext": [
-                    f"{t}: above {100 * be:.1f} % of the time, {n} EC2 instance(s) cost less "
-                    f"than {count} Fargate tasks"
-                ]
-                if shown
-                else [],
-                "visible": True,
-            }
-        )
-    return out
-
-
-def utilization_layout(cmp) -> dict:
-    w = cmp.workload
-    u = 100 * w["utilization"]
-    return {
-        "title": {
-            "text": f"Fargate vs EC2: cost against utilisation, {w['count']} tasks "
-            f"({_period(w['hours'])})<br><sub>{_workload_text(cmp)}<br>Fargate bills only the "
-            "hours tasks run, EC2 the instances whether or not tasks run. Break-even (star): "
-            f"{_util_summary(cmp)}</sub>"
-        },
-        "xaxis": {
-            "title": {"text": "share of the hours the tasks run (%)"},
-            "range": [0, 104],
-            "ticksuffix": " %",
-        },
-        "yaxis": {
-            "title": {"text": f"cost over {_period(w['hours'])} (USD)"},
-            "rangemode": "tozero",
-            "tickprefix": "$",
-        },
-        "shapes": [
-            {
-                "type": "line",
-                "x0": u,
-                "x1": u,
-                "xref": "x",
-                "yref": "paper",
-                "y0": 0,
-                "y1": 1,
-                "line": {"color": ROLE["muted"], "dash": "dot", "width": 1},
-                "name": "chosen utilisation",
-            }
-        ],
-        "annotations": [
-            caption_annotation(comparison_caption(cmp)),
-            {
-                "text": f"chosen: {u:.0f} %",
-                "x": u,
-                "xref": "x",
-                "y": 1,
-                "yref": "paper",
-                "showarrow": False,
-                "yanchor": "bottom",
-                "font": {"size": 10, "color": ROLE["muted"]},
-                "name": "chosen utilisation",
-            },
-        ],
-        "height": 560,
-        "margin": {"b": 190, "t": 110},
-    }
-
-
-def _utilization_styles(slots: int) -> list[dict[str, Any]]:
-    styles: list[dict[str, Any]] = [
-        {"mode": "lines", "line": {"color": ROLE["fargate"], "width": 3}},
-    ]
-    for i in range(slots):
-        styles.append({"mode": "lines", "line": {"color": _color(i), "width": 2, "dash": "solid"}})
-        styles.append(
-            {
-                "mode": "markers+text",
-                "textposition": "top center",
-                "marker": {
-                    "symbol": "star",
-                    "size": 18,
-                    "color": _color(i),
-                    "line": {"color": "black", "width": 1},
-                },
-                "hoverinfo": "text",
-            }
-        )
-    return styles
-
-
-def cost_vs_utilization_figure(cmp, slots: int | None = None) -> go.Figure:
-    """Cost of ``cmp.workload['count']`` tasks against utilisation: Fargate grows with the hours
-    the tasks run, EC2 does not; stars mark ``cmp.break_even_utilization`` (as %)."""
-    data = utilization_traces(cmp, slots)
-    styles = _utilization_styles((len(data) - 1) // 2)
-    fig = go.Figure(
-        [go.Scatter(**_merge(s, d)) for s, d in zip(styles, data, strict=True)],
-        layout={"template": TEMPLATE},
-    )
-    fig.update_layout(utilization_layout(cmp))
     return fig

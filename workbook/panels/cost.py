@@ -14,11 +14,9 @@ from ecslab.core import catalog
 
 from ..aws import Outcome
 from ..capacity import task_label
-from ..charts.cost import (
-    cost_vs_count_figure,
+from ..charts.cost import cost_vs_count_figure, count_layout, count_traces
+from ..charts.utilization import (
     cost_vs_utilization_figure,
-    count_layout,
-    count_traces,
     utilization_layout,
     utilization_traces,
 )
@@ -139,10 +137,8 @@ class CostExplorer(Panel):
 
     def _compute(self):
         types = list(self.types.value)
-        if not types:
-            raise ValueError("choose at least one EC2 instance type")
-        if len(types) > MAX_TYPES:
-            raise ValueError(f"choose at most {MAX_TYPES} instance types (you chose {len(types)})")
+        if not 1 <= len(types) <= MAX_TYPES:
+            raise ValueError(f"choose 1 to {MAX_TYPES} EC2 instance types")
         cpu, memory = self.size.value
         arch, capacity = FARGATE_RATES[self.fargate.value]
         return self.lab.compare_launch_types(
@@ -180,6 +176,8 @@ class CostExplorer(Panel):
         unknown = [t for t in types if t not in self.types.options]
         if unknown:
             return self._refuse(f"not in the catalog: {', '.join(unknown)}")
+        if not 1 <= len(types) <= MAX_TYPES:
+            return self._refuse(f"choose 1 to {MAX_TYPES} EC2 instance types")
         with self._hold():
             self.types.value = types
         return self.update()
