@@ -52,9 +52,10 @@ def lab_price_caption(lab, costs: pd.DataFrame | None = None) -> str:
     return price_caption(costs["price_source"].tolist() if len(costs) else [], note)
 
 
-def cost_by_resource(lab, *, end=None) -> pd.DataFrame:
-    """One row per billed resource: type, name (an instance's ``Name`` tag when it has one),
-    quantity and unit, and cost in USD rounded to cents; sorted by type then name."""
+def cost_by_resource(lab, *, end=None, names: dict[str, str] | None = None) -> pd.DataFrame:
+    """One row per billed resource: type, name, quantity and unit, and cost in USD rounded to
+    cents; sorted by type then name. An instance is shown as ``<its Name tag>`` while EC2 still
+    describes it (a terminated one for an hour), or as ``<names[id]>`` when ``names`` has it."""
     c = lab.costs(freq=None, end=end)
     cols = ["resource_type", "resource", "quantity", "unit", "usd"]
     if c.empty:
@@ -62,7 +63,8 @@ def cost_by_resource(lab, *, end=None) -> pd.DataFrame:
     g = c.groupby(["resource_type", "resource", "unit"], as_index=False, sort=True)[
         ["quantity", "cost"]
     ].sum()
-    names = [readable(lab, r) for r in g["resource"]]
+    given = names or {}
+    names = [f"<{given[r]}>" if r in given else readable(lab, r) for r in g["resource"]]
     # Two instances may share a Name tag (or have none): number them so each bar is its own.
     total = {n: names.count(n) for n in names}
     seen: dict[str, int] = {}
@@ -105,3 +107,46 @@ def comparison_table(cmp, counts: Iterable[int] | None = None) -> pd.DataFrame:
     out["fargate_usd"] = out["fargate_usd"].round(2)
     out["ec2_usd"] = out["ec2_usd"].astype(float).round(2)
     return out.sort_values(["instance_type", "tasks"]).reset_index(drop=True)
+
+
+def workload_of(taskdef: dict, network_mode: str | None = None) -> dict:
+    """``compare_launch_types`` arguments for a task definition (as registered: camelCase):
+    task-level cpu/memory when given, else the containers' sums (memoryReservation before
+    memory, as the scheduler reserves); its network mode (default bridge); and the static host
+    ports it maps in bridge/host mode (a hostPort there means one such task per instance)."""
+    containers = taskdef.get("containerDefinitions", [])
+    cpu = int(taskdef.get("cpu") or sum(int(c.get("cpu") or 0) for c in containers))
+    memory = int(
+        taskdef.get("memory")
+        or sum(int(c.get("memoryReservation") or c.get("memory") or 0) for c in containers)
+    )
+    mode = network_mode or taskdef.get("networkMode") or "bridge"
+    ports = []
+    if mode in ("bridge", "host"):
+        for c in containers:
+            for m in c.get("portMappings", []):
+                host = m.get("hostPort") or (m.get("containerPort") if mode == "host" else None)
+                if host:
+                    ports.append(int(host))
+    return {"cpu": cpu, "memory": memory, "network_mode": mode, "host_ports": ports}
+
+
+def workloads_table(lab, workloads: dict[str, dict], instance_types: Iterable[str]) -> pd.DataFrame:
+    """One row per (workload, instance type): each workload (``compare_launch_types`` arguments,
+    with its ``count`` and ``utilization``) priced on Fargate and on EC2 at its count; money to
+    the cent, sorted by workload then instance type."""
+    rows = []
+    types = list(instance_types)
+    for name, kw in workloads.items():
+        cmp = lab.compare_launch_types(instance_types=types, counts=[kw.get("count", 1)], **kw)
+        t = comparison_table(cmp, [kw.get("count", 1)])
+        fcpu, fmem = cmp.workload["fargate_size"]
+        t.insert(0, "workload", name)
+        t.insert(
+            2, "per_instance", [cmp.workload["tasks_per_instance"][x] for x in t.instance_type]
+        )
+        t["fargate_size"] = f"{fcpu}/{fmem}"
+        t["runs"] = f"{cmp.workload['utilization']:.0%}"
+        rows.append(t)
+    out = pd.concat(rows, ignore_index=True)
+    return out.sort_values(["workload", "instance_type"]).set_index(["workload", "instance_type"])

@@ -240,3 +240,12 @@ def test_explorer_controls_and_refusals(lab):
         named(ex.count_figure, "EC2 m5.large").hovertext[0].endswith("does not fit on one instance")
     )
     assert "m5.large: 3 tasks cost does not fit on EC2" in ex.status_text
+
+
+def test_breakdown_names_a_long_terminated_instance_when_told(billed_lab):
+    billed_lab.advance("1h")  # the terminated instance is no longer described
+    table = costs.cost_by_resource(billed_lab)
+    assert table["resource"].tolist() == ["<web>", "i-…", "MyCluster"]
+    gone = billed_lab.costs(by="resource").sort_values("cost")["resource"].iloc[1]
+    named_ = costs.cost_by_resource(billed_lab, names={gone: "web-old"})
+    assert named_["resource"].tolist() == ["<web-old>", "<web>", "MyCluster"]

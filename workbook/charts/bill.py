@@ -64,10 +64,10 @@ def cost_over_time_figure(lab, freq: str = "h") -> go.Figure:
     return fig
 
 
-def cost_breakdown_figure(lab) -> go.Figure:
-    """One bar per billed resource (EC2 instances by their Name tag), coloured by resource type,
-    labelled with its cost to the cent."""
-    table = cost_by_resource(lab)
+def cost_breakdown_figure(lab, names: dict[str, str] | None = None) -> go.Figure:
+    """One bar per billed resource (EC2 instances by their Name tag, or ``names[id]``), coloured
+    by resource type, labelled with its cost to the cent."""
+    table = cost_by_resource(lab, names=names)
     exact = lab.costs(freq=None)
     traces = []
     for t in dict.fromkeys(table["resource_type"]):

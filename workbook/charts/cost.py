@@ -193,19 +193,19 @@ def count_layout(cmp) -> dict:
     w = cmp.workload
     return {
         "title": {
-            "text": f"Fargate vs EC2: cost against task count ({_period(w['hours'])})"
+            "text": f"Fargate vs EC2 over {_period(w['hours'])}: cost against task count"
             f"<br><sub>{_workload_text(cmp)}<br>EC2 steps up where the scheduler needs one "
-            f"more instance (big markers). Break-even (star): {_count_summary(cmp)}</sub>"
+            f"more instance (big markers).<br>Break-even (star): {_count_summary(cmp)}</sub>"
         },
         "xaxis": {"title": {"text": "running tasks (count)"}, "rangemode": "tozero"},
         "yaxis": {
-            "title": {"text": f"cost over {_period(w['hours'])} (USD)"},
+            "title": {"text": f"cost over {w['hours']:g} h (USD)"},
             "rangemode": "tozero",
             "tickprefix": "$",
         },
         "annotations": [caption_annotation(comparison_caption(cmp))],
-        "height": 560,
-        "margin": {"b": 190, "t": 110},
+        "height": 580,
+        "margin": {"b": 190, "t": 130},
     }
 
 

@@ -29,7 +29,7 @@ def _util_summary(cmp) -> str:
     return "; ".join(
         f"{t} "
         + ("n/a (does not fit)" if be is None else f"{100 * be:.1f} %")
-        + (" (Fargate cheaper even at 100 %)" if be is not None and be > 1 else "")
+        + (" (Fargate always cheaper)" if be is not None and be > 1 else "")
         for t, be in cmp.break_even_utilization.items()
     )
 
@@ -110,9 +110,9 @@ def utilization_layout(cmp) -> dict:
     u = 100 * w["utilization"]
     return {
         "title": {
-            "text": f"Fargate vs EC2: cost against utilisation, {w['count']} tasks "
-            f"({_period(w['hours'])})<br><sub>{_workload_text(cmp)}<br>Fargate bills only the "
-            "hours tasks run, EC2 the instances whether or not tasks run. Break-even (star): "
+            "text": f"Fargate vs EC2 over {_period(w['hours'])}: {w['count']} tasks, cost "
+            f"against utilisation<br><sub>{_workload_text(cmp)}<br>Fargate bills only the "
+            "hours tasks run, EC2 the instances whether or not tasks run.<br>Break-even (star): "
             f"{_util_summary(cmp)}</sub>"
         },
         "xaxis": {
@@ -121,7 +121,7 @@ def utilization_layout(cmp) -> dict:
             "ticksuffix": " %",
         },
         "yaxis": {
-            "title": {"text": f"cost over {_period(w['hours'])} (USD)"},
+            "title": {"text": f"cost over {w['hours']:g} h (USD)"},
             "rangemode": "tozero",
             "tickprefix": "$",
         },
@@ -152,8 +152,8 @@ def utilization_layout(cmp) -> dict:
                 "name": "chosen utilisation",
             },
         ],
-        "height": 560,
-        "margin": {"b": 190, "t": 110},
+        "height": 580,
+        "margin": {"b": 190, "t": 130},
     }
 
 
