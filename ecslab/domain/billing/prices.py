@@ -55,8 +55,13 @@ class PriceBook:
                     f"price CSV {path} lacks columns {sorted(missing)}; see ecslab.domain.billing.prices"
                 )
             for row in df.itertuples(index=False):
-                src = f"{getattr(row, 'source', 'user price table')} ({getattr(row, 'as_of', 'undated')})"
-                book.overrides[str(row.item)] = Price(float(row.usd), str(row.unit), src)
+                # Blank cells read as NaN: say "user price table" / "undated", never "nan".
+                source, as_of = getattr(row, "source", None), getattr(row, "as_of", None)
+                source = "user price table" if pd.isna(source) else str(source)
+                as_of = "undated" if pd.isna(as_of) else str(as_of)
+                book.overrides[str(row.item)] = Price(
+                    float(row.usd), str(row.unit), f"{source} ({as_of})"
+                )
         return book
 
     @property
