@@ -5,6 +5,11 @@ widget messages are serialised and sent on the kernel's comm channel as they wou
 JupyterLab, and times each control change -> ``batch_update`` round inside the kernel. The same
 loop is also timed in-process (no kernel) for reference.
 
+The Fargate vs EC2 cost explorer is timed the same way: each control change re-runs
+``lab.compare_launch_types`` (the scheduler bin-packs the tasks per instance type) and redraws both
+charts in ``batch_update``. Counts and sizes are cycled so most updates miss the placement cache;
+a "cold" loop also clears that cache before every update (the worst case).
+
 The placement map joins this benchmark when the scheduler lands (issue 10: a 100-instance cluster).
 """
 
@@ -37,6 +42,40 @@ print(json.dumps(times))
 """
 
 
+COST_LOOP = """
+import json, time
+from ecslab import Lab
+from ecslab.domain.billing import compare
+from workbook.panels import CostExplorer
+COLD = {cold}
+ex = CostExplorer(Lab(region="ap-east-1", seed=7), instance_types=["m5.large", "c5.large", "t3.medium"])
+sizes = [(256, 512), (512, 1024), (1024, 2048), (2048, 4096), (512, 2048), (1024, 3072)]
+types = [["m5.large", "c5.large", "t3.medium"], ["m6g.large", "m7g.large", "c7g.large", "r5.large"],
+         ["m5.xlarge", "m5.2xlarge", "c5.xlarge", "m6i.large", "r6g.large", "t3.large"]]
+times = []
+for i in range(60):
+    if COLD:
+        compare.instances_curve.cache_clear()
+        compare.tasks_per_instance.cache_clear()
+    t = time.perf_counter()
+    step = i % 6
+    if step == 0:
+        ex.set_count(5 + (7 * i) % 60)
+    elif step == 1:
+        ex.set_utilization(10 + (13 * i) % 90)
+    elif step == 2:
+        ex.set_task(*sizes[(i // 6) % len(sizes)])
+    elif step == 3:
+        ex.select_types(types[(i // 6) % len(types)])
+    elif step == 4:
+        ex.set_network("bridge" if ex.network.value == "awsvpc" else "awsvpc", trunking=i % 4 == 0)
+    else:
+        ex.count.value = 1 + (11 * i) % 100  # the observer path
+    times.append((time.perf_counter() - t) * 1000)
+print(json.dumps(times))
+"""
+
+
 def summarise(label: str, times: list[float]) -> float:
     times = sorted(times)
     median = statistics.median(times)
@@ -48,20 +87,20 @@ def summarise(label: str, times: list[float]) -> float:
     return p95
 
 
-def in_kernel() -> list[float]:
+def in_kernel(loop: str = LOOP) -> list[float]:
     import nbformat
     from nbclient import NotebookClient
 
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(LOOP)])
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(loop)])
     NotebookClient(nb, kernel_name="python3", timeout=300).execute()
     (out,) = [o for o in nb.cells[0].outputs if o.get("name") == "stdout"]
     return json.loads(out["text"])
 
 
-def in_process() -> list[float]:
+def in_process(loop: str = LOOP) -> list[float]:
     buf = io.StringIO()
     with contextlib.redirect_stdout(buf):
-        exec(LOOP, {})
+        exec(loop, {})
     return json.loads(buf.getvalue())
 
 
@@ -70,6 +109,17 @@ def main() -> None:
     summarise("  in-process (no front end)", in_process())
     p95 = summarise("  kernel time (ipykernel, comm messages sent)", in_kernel())
     print(f"ratio to the 150 ms target (kernel p95): {p95 / TARGET_MS:.3f}")
+    print("Cost explorer (3-6 instance types, counts up to 200), change -> compare -> 2 figures")
+    summarise("  in-process (no front end)", in_process(COST_LOOP.format(cold=False)))
+    p95 = summarise(
+        "  kernel time (ipykernel, comm messages sent)", in_kernel(COST_LOOP.format(cold=False))
+    )
+    cold = summarise(
+        "  kernel time, placement cache cleared each update", in_kernel(COST_LOOP.format(cold=True))
+    )
+    print(
+        f"ratio to the 150 ms target (kernel p95): {p95 / TARGET_MS:.3f}; cold: {cold / TARGET_MS:.3f}"
+    )
 
 
 if __name__ == "__main__":

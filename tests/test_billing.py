@@ -84,6 +84,16 @@ def test_region_note_and_price_override(tmp_path):
     assert loaded.costs()["cost"].sum() == pytest.approx(c["cost"].sum())
 
 
+def test_price_table_blank_source_and_date(tmp_path):
+    csv = tmp_path / "hk.csv"
+    csv.write_text("item,unit,usd,source,as_of\nec2:m5.large,hour,0.12,,\n")
+    assert Lab(prices=csv).prices.ec2_hourly("m5.large").source == "user price table (undated)"
+    bare = tmp_path / "bare.csv"
+    bare.write_text("item,unit,usd\nec2:m5.large,hour,0.12\n")
+    price = Lab(prices=bare).prices.ec2_hourly("m5.large")
+    assert (price.usd, price.source) == (0.12, "user price table (undated)")
+
+
 def test_bad_price_table(tmp_path):
     csv = tmp_path / "bad.csv"
     csv.write_text("name,price\nx,1\n")

@@ -19,11 +19,13 @@ from .palette import ROLE
 __all__ = [
     "CheckFailed",
     "CheckResult",
+    "break_even_count",
     "cluster_exists",
     "cluster_deleted",
     "fargate_task_price",
     "image_tagged",
     "instance_registered",
+    "lab_cost",
     "no_untagged_images",
     "taskdef_deregistered",
     "taskdef_registered",
@@ -188,6 +190,7 @@ def fargate_task_price(
 
 
 # The walkthrough's step checks (instances, task definitions, images) live in their own module.
+from .checks_cost import break_even_count, lab_cost  # noqa: E402
 from .checks_steps import (  # noqa: E402
     image_tagged,
     instance_registered,

@@ -74,6 +74,13 @@ LESSONS: tuple[Lesson, ...] = (
         "repositories, tags and digests; login token; build and push; latest moving and untagged "
         "images; retag without pulling; deleting; podman and skopeo",
     ),
+    Lesson(
+        "09_cost_fargate_vs_ec2.ipynb",
+        "Cost: Fargate vs EC2",
+        "the lab's bill with lab.costs(); idle instances and the 60 s minimum; workloads compared "
+        "with the scheduler's bin-packing; break-even count and utilisation; ENI limits and "
+        "trunking; Graviton and Fargate Spot; the region note and loading a price table",
+    ),
 )
 
 

@@ -67,6 +67,19 @@ PARAMETER_SETS: dict[str, list[dict]] = {
             "architecture": "arm64",
         },
     ],
+    "09_cost_fargate_vs_ec2.ipynb": [
+        {},
+        {
+            "region": "us-east-1",
+            "seed": 3,
+            "task_cpu": 1024,
+            "task_memory": 2048,
+            "arch": "arm64",
+            "instance_types": ["m6g.large", "m7g.large", "c7g.large"],
+            "lab_instance_type": "m7g.large",
+            "exercise_instance_type": "m6g.large",
+        },
+    ],
 }
 
 

@@ -177,6 +177,54 @@ def _digests(nb) -> set[str]:
     return set(re.findall(r"sha256:[0-9a-f]{12}", text))
 
 
+def test_09_defaults(run_lesson):
+    nb = run_lesson("09_cost_fargate_vs_ec2.ipynb", {})
+    assert errors(nb) == []
+    r = results_of(nb)
+    assert "ships no ap-east-1 prices" in r["price_note"]
+    # Two m5.large from 09:00:20 to 12:00:50 (3.0083 h x $0.096), oops billed its 60 s minimum.
+    assert r["lab_bill_usd"] == {"<oops>": 0.0, "<web-1>": 0.29, "<web-2>": 0.29, "MyCluster": 0.01}
+    assert r["oops_billed_seconds"] == 60
+    assert r["ec2_usd"] == round(2 * (3 * 3600 + 30) / 3600 * 0.096 + 60 / 3600 * 0.096, 2)
+    # Host port 80: one sample-app task per instance; 16 trunked web tasks: EC2 m5.large wins.
+    assert r["sample_app_per_instance"] == 1
+    assert r["workloads_cheaper"]["web service, 16 tasks, trunking / m5.large"] == "EC2"
+    assert r["workloads_cheaper"]["sample-app, port 80 / m5.large"] == "Fargate"
+    # 0.5 vCPU / 1 GB awsvpc: 2 per .large without trunking (ENIs), 4 per m5.large with (CPU).
+    assert r["tasks_per_instance"] == {
+        "plain": {"m5.large": 2, "c5.large": 2, "t3.medium": 2},
+        "trunking": {"m5.large": 4, "c5.large": 3, "t3.medium": 2},
+    }
+    assert r["break_even_count"] == {
+        "plain": {"m5.large": None, "c5.large": None, "t3.medium": 2},
+        "trunking": {"m5.large": 4, "c5.large": None, "t3.medium": 2},
+    }
+    per_task = 0.5 * 0.04048 + 1 * 0.004445
+    assert r["break_even_utilization"]["m5.large"] == round(2 * 0.096 / (8 * per_task), 4)
+    assert r["fargate_usd_per_task_hour"] == {
+        "x86_64": round(per_task, 6),
+        "arm64": round(0.5 * 0.03238 + 0.00356, 6),
+        "x86_64 Spot": round(0.5 * 0.01334053 + 0.00146489, 6),
+    }
+    assert r["loaded_price_note"].startswith("prices for ap-east-1 from the loaded price table")
+    assert r["exercise_passed"] == [True, True]
+
+
+def test_09_arm64_in_us_east_1(run_lesson):
+    nb = run_lesson("09_cost_fargate_vs_ec2.ipynb", PARAMETER_SETS["09_cost_fargate_vs_ec2.ipynb"][1])
+    assert errors(nb) == []
+    r = results_of(nb)
+    assert r["region"] == "us-east-1" and r["price_note"] == "" and r["loaded_price_note"] == ""
+    assert r["lab_bill_usd"]["<web-1>"] == round((3 * 3600 + 30) / 3600 * 0.0816, 2)  # m7g.large
+    # 1 vCPU / 2 GB tasks on 2-vCPU types: CPU binds (2 per instance; c7g.large 3992 MiB: 1).
+    assert r["tasks_per_instance"]["trunking"] == {"m6g.large": 2, "m7g.large": 2, "c7g.large": 1}
+    assert r["break_even_count"]["trunking"] == {"m6g.large": 2, "m7g.large": None, "c7g.large": None}
+    assert r["fargate_usd_per_task_hour"]["arm64"] == round(0.03238 + 2 * 0.00356, 6)
+    assert r["exercise_passed"] == [True, True]
+    default = results_of(run_lesson("09_cost_fargate_vs_ec2.ipynb", {}))
+    assert r["oops_billed_seconds"] == default["oops_billed_seconds"] == 60
+
+
 def test_default_run_reproduces_the_committed_results(run_lesson):
     """The committed notebooks' recorded results equal a fresh run's (deterministic lessons)."""
     from _lesson_helpers import load

@@ -7,12 +7,19 @@ updated from the same trace builders inside ``batch_update``.
 
 from __future__ import annotations
 
+from .bill import cost_breakdown_figure, cost_over_time_figure
+from .cost import cost_vs_count_figure
 from .eni import eni_capacity_figure
 from .pricing import hourly_price_figure
 from .steps import fargate_sizes_figure, registered_memory_figure, repository_images_figure
 from .timeline import event_timeline_figure
+from .utilization import cost_vs_utilization_figure
 
 __all__ = [
+    "cost_breakdown_figure",
+    "cost_over_time_figure",
+    "cost_vs_count_figure",
+    "cost_vs_utilization_figure",
     "eni_capacity_figure",
     "event_timeline_figure",
     "fargate_sizes_figure",

@@ -6,6 +6,7 @@ from __future__ import annotations
 from .base import Panel
 from .clock import ClockPanel
 from .cluster import ClusterPanel
+from .cost import CostExplorer
 from .eni import EniExplorer
 from .instance import InstanceLaunchPanel
 from .registry import RegistryPanel
@@ -15,6 +16,7 @@ __all__ = [
     "Panel",
     "ClockPanel",
     "ClusterPanel",
+    "CostExplorer",
     "EniExplorer",
     "InstanceLaunchPanel",
     "RegistryPanel",

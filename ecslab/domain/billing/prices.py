@@ -55,8 +55,13 @@ class PriceBook:
                     f"price CSV {path} lacks columns {sorted(missing)}; see ecslab.domain.billing.prices"
                 )
             for row in df.itertuples(index=False):
-                src = f"{getattr(row, 'source', 'user price table')} ({getattr(row, 'as_of', 'undated')})"
-                book.overrides[str(row.item)] = Price(float(row.usd), str(row.unit), src)
+                # Blank cells read as NaN: say "user price table" / "undated", never "nan".
+                source, as_of = getattr(row, "source", None), getattr(row, "as_of", None)
+                source = "user price table" if pd.isna(source) else str(source)
+                as_of = "undated" if pd.isna(as_of) else str(as_of)
+                book.overrides[str(row.item)] = Price(
+                    float(row.usd), str(row.unit), f"{source} ({as_of})"
+                )
         return book
 
     @property
@@ -86,7 +91,11 @@ class PriceBook:
     def fargate(
         self, os_: str = "linux", arch: str = "x86_64", capacity: str = "on_demand"
     ) -> tuple[Price, Price]:
-        """(per vCPU-hour, per GB-hour)."""
+        """(per vCPU-hour, per GB-hour). A shipped figure whose status in the data file is
+        unverified (Fargate Spot: its price floats) says so in its source."""
+        key = f"fargate:{os_}/{arch}/{capacity}"
+        if key + ":vcpu" in self.overrides and key + ":gb" in self.overrides:
+            return self.overrides[key + ":vcpu"], self.overrides[key + ":gb"]
         fp = catalog.fargate_prices()
         row = fp[
             (fp.os == os_)
@@ -94,13 +103,21 @@ class PriceBook:
             & (fp.capacity == capacity)
             & (fp.region == "us-east-1")
         ]
-        if row.empty:
-            raise ValueError(f"no Fargate price for {os_}/{arch}/{capacity}")
+        if row.empty or pd.isna(row.iloc[0].usd_per_vcpu_hour):
+            raise ValueError(
+                f"ecslab ships no Fargate price for {os_}/{arch}/{capacity}"
+                " (load one with Lab(prices=...))"
+            )
         r = row.iloc[0]
-        key = f"fargate:{os_}/{arch}/{capacity}"
-        return self._get(key + ":vcpu", float(r.usd_per_vcpu_hour), "hour"), self._get(
-            key + ":gb", float(r.usd_per_gb_hour), "hour"
-        )
+        vcpu = self._get(key + ":vcpu", float(r.usd_per_vcpu_hour), "hour")
+        gb = self._get(key + ":gb", float(r.usd_per_gb_hour), "hour")
+        if "UNVERIFIED" in str(r.status).upper():
+            mark = f"; UNVERIFIED figure ({r.status}, as of {r.as_of})"
+            vcpu, gb = (
+                p if p is self.overrides.get(k) else Price(p.usd, p.unit, p.source + mark)
+                for p, k in ((vcpu, key + ":vcpu"), (gb, key + ":gb"))
+            )
+        return vcpu, gb
 
     def fargate_ephemeral_gb_hour(self) -> Price:
         fp = catalog.fargate_prices()

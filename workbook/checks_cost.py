@@ -1,0 +1,74 @@
+"""Exercise checks for the cost lesson: answers compared with the engine's own figures."""
+
+from __future__ import annotations
+
+from .checks import CheckResult
+
+__all__ = ["break_even_count", "lab_cost"]
+
+
+def _is_number(x) -> bool:
+    return not isinstance(x, bool) and isinstance(x, (int, float))
+
+
+def break_even_count(
+    lab,
+    answer,
+    *,
+    cpu: int,
+    memory: int,
+    instance_type: str,
+    network_mode: str = "awsvpc",
+    trunking: bool = True,
+    arch: str = "x86_64",
+    up_to: int = 100,
+) -> CheckResult:
+    """``answer`` is the smallest task count (up to ``up_to``) at which EC2 ``instance_type`` costs
+    no more than Fargate for always-on tasks of this size (None if it never does)."""
+    mode = network_mode + (" with trunking" if trunking and network_mode == "awsvpc" else "")
+    title = f"break-even count for {instance_type} ({cpu}/{memory}, {mode}, Fargate {arch})"
+    cmp = lab.compare_launch_types(
+        cpu=cpu,
+        memory=memory,
+        count=1,
+        instance_types=[instance_type],
+        network_mode=network_mode,
+        trunking=trunking,
+        arch=arch,
+        counts=range(1, up_to + 1),
+    )
+    want = cmp.break_even_count[instance_type]
+    per = cmp.workload["tasks_per_instance"][instance_type]
+    hint = (
+        "Call lab.compare_launch_types(cpu=..., memory=..., count=..., instance_types=[...], "
+        "trunking=..., arch=...) and read .break_even_count (a dict by instance type); pass a "
+        f"count (or counts=range(...)) big enough for the table to reach it. {per} such tasks fit "
+        f"on one {instance_type} here."
+    )
+    if answer is None and want is None:
+        return CheckResult(title, True, f"EC2 never costs less up to {up_to} tasks")
+    if answer is not None and not (_is_number(answer) and float(answer).is_integer()):
+        return CheckResult(
+            title, False, f"the answer should be a whole number, got {answer!r}", hint
+        )
+    if answer != want:
+        got = "None" if answer is None else f"{int(answer)} tasks"
+        return CheckResult(title, False, f"{got} is not the break-even count", hint)
+    return CheckResult(title, True, f"{want} tasks: EC2 is no dearer from there (while full)")
+
+
+def lab_cost(lab, answer, resource_type: str = "ec2-instance") -> CheckResult:
+    """``answer`` is what the lab's ``resource_type`` resources have cost so far, in USD to the
+    cent (within half a cent)."""
+    title = f"cost of the lab's {resource_type} resources so far"
+    by = lab.costs(by="resource_type").set_index("resource_type")["cost"]
+    want = float(by.get(resource_type, 0.0))
+    hint = (
+        'lab.costs(by="resource_type") sums the bill per resource type; pick the '
+        f"{resource_type!r} row and round to cents (round(x, 2))."
+    )
+    if not _is_number(answer):
+        return CheckResult(title, False, f"the answer should be a number, got {answer!r}", hint)
+    if abs(answer - want) > 0.005:
+        return CheckResult(title, False, f"${answer:,.2f} is not what the bill says", hint)
+    return CheckResult(title, True, f"${want:,.2f}")
