@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from functools import partial
 
-from ..process import model_process
+from ..process import SERVERS, model_process
 from . import timings as T
 from .launch import image_argv
 from .model import PRE_RUNNING, Task
@@ -28,23 +28,7 @@ __all__ = ["begin", "begin_stop", "kill", "GRACEFUL_PROGRAMS"]
 
 #: Programs that exit promptly on their stop signal (httpd: SIGWINCH, nginx: SIGQUIT, others
 #: SIGTERM) -- modelled; everything else takes the full stop timeout (see the module docstring).
-GRACEFUL_PROGRAMS = {
-    "httpd",
-    "httpd-foreground",
-    "nginx",
-    "apache2",
-    "apache2-foreground",
-    "node",
-    "java",
-    "gunicorn",
-    "uvicorn",
-    "redis-server",
-    "postgres",
-    "mysqld",
-    "caddy",
-    "envoy",
-    "php-fpm",
-}
+GRACEFUL_PROGRAMS = SERVERS - {"flask", "top", "yes", "cat"}
 _WORD = re.compile(r"[\w.\-/]+")
 
 
