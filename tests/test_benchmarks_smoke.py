@@ -47,3 +47,17 @@ def test_bench_tasks_moto_small():
     assert {"register", "run_task", "list_describe", "total"} <= set(rows)
     assert all(float(rows[p][0]) > 0 and float(rows[p][1]) > 0 for p in ("run_task", "total"))
     assert "faster than moto" in out.stdout
+
+
+def test_bench_services_small():
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "bench_services.py"), "--small"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert out.returncode == 0, out.stderr
+    header, half, full, ratio = out.stdout.splitlines()
+    assert header.split()[:3] == ["instances", "services", "tasks"]
+    assert half.split()[-1] == "5/5" and full.split()[-1] == "10/10"
+    assert ratio.startswith("per-task cost ratio (full / half size): ")

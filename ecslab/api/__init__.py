@@ -25,6 +25,7 @@ HANDLER_MODULES = [
     "ecslab.api.elbv2_balancers",
     "ecslab.api.elbv2_target_groups",
     "ecslab.api.ecs_tasks",
+    "ecslab.api.ecs_services",
 ]
 
 

@@ -87,7 +87,7 @@ def _container(task, c) -> dict[str, Any]:
         "image": c.image,
         "lastStatus": c.last_status,
         "networkInterfaces": [],
-        "healthStatus": "UNKNOWN",
+        "healthStatus": c.health_status or "UNKNOWN",
         "cpu": str(c.cpu),
     }
     if c.network_bindings:  # assigned at placement
@@ -138,7 +138,7 @@ def task_out(lab, task, include_tags: bool = False) -> dict[str, Any]:
             "desiredStatus": task.desired_status,
             "enableExecuteCommand": task.enable_execute_command,
             "group": task.group,
-            "healthStatus": "UNKNOWN",
+            "healthStatus": task.health_status,
             "lastStatus": task.last_status,
             "launchType": task.launch_type,
             "overrides": _overrides(task),

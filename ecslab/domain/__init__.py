@@ -20,6 +20,7 @@ from .logs import Logs
 from .registry import Registry
 from .registry.resolve import Images
 from .secrets import Secrets
+from .services import Faults, Services
 from .tagging import Tags
 from .taskdefs import TaskDefinitions
 from .tasks import Tasks
@@ -52,3 +53,5 @@ def build_domains(lab) -> None:
     add("web", Web(lab))
     add("elb", Elb(lab))
     add("tasks", Tasks(lab))
+    add("services", Services(lab))
+    add("faults", Faults(lab))

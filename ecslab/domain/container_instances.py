@@ -130,9 +130,14 @@ class ContainerInstances:
         self._frame: pd.DataFrame | None = None
         self.version = 0  # bumped by every change except task bookkeeping (see module doc)
 
-    def _changed(self) -> None:
+    def _changed(self, ci: ContainerInstance | None = None) -> None:
         self._frame = None
         self.version += 1
+        # The service scheduler reacts (daemon tasks on new instances, draining ...).
+        for d in self.lab.domains:
+            hook = getattr(d, "on_container_instances_changed", None)
+            if hook is not None:
+                hook(ci.cluster if ci is not None else None)
 
     # -- lookups ---------------------------------------------------------------------------------
 
@@ -223,7 +228,7 @@ class ContainerInstances:
         ci.builtin = builtin_attributes(ci, task_eni, trunk)
         ci.custom = _custom(config.get("ECS_INSTANCE_ATTRIBUTES"))
         self._by_arn[ci.arn] = ci
-        self._changed()
+        self._changed(ci)
         lab.emit(
             "ContainerInstanceRegistered",
             "ecs",
@@ -251,7 +256,7 @@ class ContainerInstances:
 
     def _set_status(self, ci: ContainerInstance, status: str, **detail) -> None:
         ci.status = status
-        self._changed()
+        self._changed(ci)
         self.lab.emit(
             "ContainerInstanceStatusChanged",
             "ecs",
@@ -278,7 +283,7 @@ class ContainerInstances:
 
     def _inactive(self, ci: ContainerInstance, reason: str) -> None:
         ci.status, ci.agent_connected = "INACTIVE", False
-        self._changed()
+        self._changed(ci)
         self.lab.emit(
             "ContainerInstanceDeregistered",
             "ecs",

@@ -44,12 +44,17 @@ class Tasks:
         self.image_cache: dict[str, set[str]] = {}  # container-instance arn -> image digests
         self.version = 0  # moves on every task change (ListTasks caches on it)
         self._list_cache: dict[tuple, tuple[int, list[str]]] = {}
+        #: ``fn(task, kind)`` called after every fact about a service task (the service
+        #: scheduler sets it; it only schedules work on the clock, never changes a task).
+        self.on_service_task = None
 
     # -- facts -----------------------------------------------------------------------------------
 
     def fact(self, kind: str, task: Task, **detail: Any) -> None:
         self.version += 1
         self.lab.emit(kind, "ecs", cluster=task.cluster, resource=task.arn, **detail)
+        if task.service is not None and self.on_service_task is not None:
+            self.on_service_task(task, kind)
 
     def status(self, task: Task, status: str, fact: str = "TaskStatusChanged", **detail) -> None:
         task.last_status = status
@@ -105,11 +110,26 @@ class Tasks:
             raise InvalidParameterException("count must be between 1 and 10.")  # [M] limit [V]
         td = lab.taskdefs.resolve(p["task_definition"], for_use=True)
         launch = prepare(lab, cluster, td, p)
+        return self.run_prepared(launch, count)
+
+    def run_prepared(
+        self,
+        launch: Launch,
+        count: int,
+        *,
+        service: str | None = None,
+        subnets: list | None = None,
+    ) -> tuple[list[Task], list[dict]]:
+        """Place and create ``count`` tasks of a validated launch (RunTask, and the service
+        scheduler, which passes its ``service`` name and, for Fargate, the subnets it may use).
+        Raises the no-instances InvalidParameterException before changing anything."""
+        lab, cluster, td = self.lab, launch.cluster, launch.td
         if launch.launch_type == "FARGATE":
             ids = lab.random.hex(96 * count)
+            chosen = self._fargate_subnets(launch, count, subnets)
             tasks = [
                 build_task(lab, launch, subnet=s, rnd=ids[96 * n : 96 * n + 96])
-                for n, s in enumerate(self._fargate_subnets(launch, count))
+                for n, s in enumerate(chosen)
             ]
             failures: list[dict] = []
         else:
@@ -119,10 +139,24 @@ class Tasks:
             tasks = self._placed(launch, result.placements)
             failures = result.failures
         for task in tasks:
+            task.service = service
             self._add(task, launch)
         if failures:
             self._placement_failed(cluster, td, count, failures)
         return tasks, failures
+
+    def start_prepared(
+        self, launch: Launch, arns: list[str], *, service: str | None = None
+    ) -> tuple[list[Task], list[dict]]:
+        """One task on each named ACTIVE container instance (a DAEMON service's placement)."""
+        result = self.placement.start_on(
+            launch.cluster.name, launch.request, arns, launch.td.family
+        )
+        tasks = self._placed(launch, result.placements)
+        for task in tasks:
+            task.service = service
+            self._add(task, launch)
+        return tasks, result.failures
 
     def start(self, cluster_ref: str | None, p: dict[str, Any]) -> tuple[list[Task], list[dict]]:
         """StartTask on named container instances."""
@@ -173,11 +207,11 @@ class Tasks:
             tasks.append(task)
         return tasks
 
-    def _fargate_subnets(self, launch: Launch, count: int) -> list:
+    def _fargate_subnets(self, launch: Launch, count: int, subnets: list | None = None) -> list:
         """One subnet per task, spread over the subnets' AZs: each task goes to the AZ with the
         fewest live tasks of its group (ties: the order the subnets were given)."""
         zones: dict[str, list] = {}
-        for s in launch.subnets:
+        for s in launch.subnets if subnets is None else subnets:
             zones.setdefault(s.az, []).append(s)
         per_az = dict.fromkeys(zones, 0)
         for t in self.in_cluster(launch.cluster.name):

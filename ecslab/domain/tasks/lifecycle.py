@@ -171,8 +171,10 @@ def container_exited(dom, task: Task, c, code: int | None, reason: str | None = 
         begin_stop(dom, task, "EssentialContainerExited", "Essential container in task exited")
 
 
-def begin_stop(dom, task: Task, code: str, reason: str) -> bool:
-    """Set desiredStatus STOPPED and walk the task down. False if it was already stopping."""
+def begin_stop(dom, task: Task, code: str, reason: str, deactivate_s: float = 0.0) -> bool:
+    """Set desiredStatus STOPPED and walk the task down. False if it was already stopping.
+    ``deactivate_s``: how long the task stays DEACTIVATING before its containers get their stop
+    signal (a service task draining from its load balancers' target groups)."""
     if task.desired_status == "STOPPED":
         return False
     lab = dom.lab
@@ -190,6 +192,18 @@ def begin_stop(dom, task: Task, code: str, reason: str) -> bool:
         _execution_stopped(dom, task)
         return True
     dom.status(task, "DEACTIVATING")
+    if deactivate_s > 0:
+        _later(dom, task, deactivate_s, _deactivated, "task-deactivated")
+    else:
+        _deactivated(dom, task)
+    return True
+
+
+def _deactivated(dom, task: Task) -> None:
+    if task.last_status != "DEACTIVATING":
+        return  # its containers all exited meanwhile
+    task.timer = None
+    lab = dom.lab
     dom.status(task, "STOPPING")
     for c in task.containers:
         if c.last_status != "RUNNING":
@@ -205,7 +219,6 @@ def begin_stop(dom, task: Task, code: str, reason: str) -> bool:
             "container-stop",
         )
     _maybe_finished(dom, task)
-    return True
 
 
 def kill(dom, task: Task, code: str, reason: str) -> None:
@@ -226,6 +239,7 @@ def _maybe_finished(dom, task: Task) -> None:
 
 
 def _execution_stopped(dom, task: Task) -> None:
+    dom.lab.clock.cancel(task.timer)  # a pending DEACTIVATING timer, if any
     task.execution_stopped_at = dom.lab.now
     if task.eni is not None:
         dom.status(task, "DEPROVISIONING")

@@ -53,6 +53,7 @@ class Container:
     network_bindings: list[dict[str, Any]] = field(default_factory=list)
     started_at: datetime | None = None
     timer: object = None
+    health_status: str | None = None  # UNKNOWN/HEALTHY/UNHEALTHY with a healthCheck, else None
 
 
 @dataclass(slots=True)
@@ -113,6 +114,7 @@ class Task:
     stopped_reason: str | None = None
     version: int = 1
     timer: object = None
+    health_status: str = "UNKNOWN"  # from the containers' health checks (services run them)
     images: dict[str, Any] = field(default_factory=dict)  # container name -> ImageRecord
 
     @property
