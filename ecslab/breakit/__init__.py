@@ -17,7 +17,7 @@ from . import actions  # noqa: F401  (registers the lab actions)
 from .catalogue import SCENARIOS, available, catalogue_table, get
 from .model import NotAvailable, Scenario
 from .placement import why_not_placed_view
-from .scenarios_start import broken_size_definition
+from .scenarios_size import broken_size_definition
 
 __all__ = [
     "SCENARIOS",

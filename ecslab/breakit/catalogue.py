@@ -7,7 +7,8 @@ import pandas as pd
 from .model import Scenario
 from .scenarios_capacity import ENI, NEVER_JOINS, PLACEMENT
 from .scenarios_services import ALB_TARGET_TYPE, HEALTH_KILLS, ROLLING_BLOCKED
-from .scenarios_start import FARGATE_SIZE, LOGS, NO_ROUTE, ROLES
+from .scenarios_size import FARGATE_SIZE
+from .scenarios_start import LOGS, NO_ROUTE, ROLES
 
 __all__ = ["SCENARIOS", "get", "available", "catalogue_table"]
 
