@@ -72,6 +72,7 @@ class Lab:
         # Blob bytes (image layers, manifests) live outside the replayable state: inputs name them
         # by digest, and a rebuild after a failed command must not lose them.
         self.blobs = BlobStore()
+        self._checkpoints: dict = {}  # name -> checkpoints.Checkpoint (kept across restores)
         self._reset()
 
     # -- state ---------------------------------------------------------------------------------
@@ -264,8 +265,15 @@ class Lab:
         return path
 
     @classmethod
-    def load(cls, path: str | os.PathLike, *, until: datetime | None = None) -> Lab:
-        """Rebuild a lab by replaying a saved event table (optionally only up to ``until``)."""
+    def load(
+        cls,
+        path: str | os.PathLike,
+        *,
+        until: datetime | None = None,
+        checkpoint: str | None = None,
+    ) -> Lab:
+        """Rebuild a lab by replaying a saved event table (optionally only up to ``until``, or
+        up to the named ``checkpoint`` saved with :meth:`checkpoint`)."""
         raw = Path(path).read_bytes()
         if raw[:2] == b"\x1f\x8b":
             raw = gzip.decompress(raw)
@@ -286,7 +294,11 @@ class Lab:
         lab.prices.overrides = {k: Price(*v) for k, v in header.get("prices", {}).items()}
         events = [Event.from_json(line) for line in lines[1:] if line.strip()]
         lab.blobs.attach_beside(path)  # inputs that pushed images name their blobs by digest
-        if until is None:
+        if checkpoint is not None:
+            from .checkpoints import prefix_of
+
+            lab._replay(prefix_of(events, checkpoint), check=True)
+        elif until is None:
             lab._replay(events, check=True)
         else:
             # The lab as it was at ``until``: inputs up to then, the last clock move cut short.
@@ -327,6 +339,29 @@ class Lab:
                     raise ReplayMismatch(
                         f"event {theirs.seq} differs on replay:\n saved:    {theirs.to_json()}\n replayed: {mine.to_json()}"
                     )
+
+    # -- checkpoints ---------------------------------------------------------------------------------
+
+    def checkpoint(self, name: str):
+        """Save a named checkpoint (a recorded lab action): ``restore(name)`` comes back here."""
+        from .checkpoints import save
+
+        return save(self, name)
+
+    def restore(self, name: str) -> Lab:
+        """Jump to checkpoint ``name``: rebuild this lab in place by replaying its events up to the
+        checkpoint (clients keep working). Returns the lab."""
+        from .checkpoints import restore
+
+        restore(self, name)
+        return self
+
+    @property
+    def checkpoints(self) -> pd.DataFrame:
+        """The named checkpoints this lab knows: name, time, events."""
+        from .checkpoints import table
+
+        return table(self)
 
     # -- tasks (learner helpers) -------------------------------------------------------------------
 

@@ -1,19 +1,27 @@
-"""``ecslab-workbook``: the workbook's command line (``student OUTDIR``, ``lessons run|list``)."""
+"""``ecslab-workbook``: the workbook's command line (``student OUTDIR``, ``lessons run|list``,
+``classreport FOLDER``)."""
 
 from __future__ import annotations
 
 import sys
 
-from . import lessons, student
+from . import classreport, lessons, student
 
 __all__ = ["main"]
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    commands = {"student": student.main, "lessons": lessons.main}
+    commands = {
+        "student": student.main,
+        "lessons": lessons.main,
+        "classreport": classreport.main,
+    }
     if not argv or argv[0] not in commands:
-        print("usage: ecslab-workbook {student OUTDIR | lessons run [NAME ...] | lessons list}")
+        print(
+            "usage: ecslab-workbook {student OUTDIR | lessons run [NAME ...] | lessons list"
+            " | classreport FOLDER}"
+        )
         return 0 if argv[:1] in (["-h"], ["--help"]) else 2
     return commands[argv[0]](argv[1:])
 

@@ -81,6 +81,13 @@ LESSONS: tuple[Lesson, ...] = (
         "with the scheduler's bin-packing; break-even count and utilisation; ENI limits and "
         "trunking; Graviton and Fargate Spot; the region note and loading a price table",
     ),
+    Lesson(
+        "12_break_it_labs.ipynb",
+        "Break-it labs",
+        "the classic failures reproduced and fixed: RunTask failures and the why-not-placed view; "
+        "instance, execution and task roles; Fargate sizes; checkpoints to retry or skip a step; "
+        "the instructor's start panel and offline class report",
+    ),
 )
 
 

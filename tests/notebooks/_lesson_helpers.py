@@ -80,6 +80,16 @@ PARAMETER_SETS: dict[str, list[dict]] = {
             "exercise_instance_type": "m6g.large",
         },
     ],
+    "12_break_it_labs.ipynb": [
+        {},
+        {
+            "region": "us-east-1",
+            "seed": 3,
+            "placement_variant": "cpu",
+            "roles_variant": "secret-read",
+            "size_variant": "memory-too-small",
+        },
+    ],
 }
 
 

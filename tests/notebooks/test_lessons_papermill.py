@@ -231,3 +231,48 @@ def test_default_run_reproduces_the_committed_results(run_lesson):
 
     for name in lesson_ids():
         assert results_of(run_lesson(name, {})) == results_of(load(name)), name
+
+
+def test_12_defaults(run_lesson):
+    nb = run_lesson("12_break_it_labs.ipynb", {})
+    assert errors(nb) == []
+    r = results_of(nb)
+    assert r["placement_variant"] == "ports" and r["placement_reason"] == ["RESOURCE:PORTS"]
+    assert r["roles_symptom_role"] == "ecsInstanceRole"
+    assert r["checkpoints"] == ["placement-broken"]
+    assert r["grades"] == {
+        "no-instance-met-requirements": "solved",
+        "roles-mixed-up": "solved",
+        "invalid-fargate-size": "skipped",
+    }
+    assert r["hints"] == 1 and r["exercise_passed"] == [True, True]
+    # The last cell carries the lab: the class report grades the notebook itself.
+    import pathlib
+    import tempfile
+
+    import nbformat
+
+    from ecslab import breakit
+    from ecslab.breakit.report import load_submission
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = pathlib.Path(tmp) / "me.ipynb"
+        nbformat.write(nb, str(path))
+        lab = load_submission(path)
+    assert breakit.get(2).check(lab).passed and breakit.get(6).check(lab).passed
+
+
+def test_12_other_variants_in_us_east_1(run_lesson):
+    nb = run_lesson("12_break_it_labs.ipynb", PARAMETER_SETS["12_break_it_labs.ipynb"][1])
+    assert errors(nb) == []
+    r = results_of(nb)
+    assert r["region"] == "us-east-1"
+    assert r["placement_variant"] == "cpu" and r["placement_reason"] == ["RESOURCE:CPU"]
+    assert r["exercise_passed"] == [True, True]
+    text = "\n".join(
+        o.get("text", "") for c in nb.cells if "roles.start" in c.source for o in c.outputs
+    )
+    assert "unable to retrieve secret from asm" in text
+    assert "given values: 1024 CPU, 512 memory." in "\n".join(
+        o.get("text", "") for c in nb.cells if "size.start" in c.source for o in c.outputs
+    )

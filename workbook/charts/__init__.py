@@ -8,6 +8,7 @@ updated from the same trace builders inside ``batch_update``.
 from __future__ import annotations
 
 from .bill import cost_breakdown_figure, cost_over_time_figure
+from .classreport import class_report_figure
 from .cost import cost_vs_count_figure
 from .eni import eni_capacity_figure
 from .pricing import hourly_price_figure
@@ -16,6 +17,7 @@ from .timeline import event_timeline_figure
 from .utilization import cost_vs_utilization_figure
 
 __all__ = [
+    "class_report_figure",
     "cost_breakdown_figure",
     "cost_over_time_figure",
     "cost_vs_count_figure",

@@ -4,6 +4,7 @@ plain Python) drive a panel without a browser: ``ClusterPanel(lab).create("MyClu
 from __future__ import annotations
 
 from .base import Panel
+from .breakit import BreakItPanel, WhyNotPlacedPanel
 from .clock import ClockPanel
 from .cluster import ClusterPanel
 from .cost import CostExplorer
@@ -14,6 +15,7 @@ from .taskdef import TaskDefinitionPanel
 
 __all__ = [
     "Panel",
+    "BreakItPanel",
     "ClockPanel",
     "ClusterPanel",
     "CostExplorer",
@@ -21,4 +23,5 @@ __all__ = [
     "InstanceLaunchPanel",
     "RegistryPanel",
     "TaskDefinitionPanel",
+    "WhyNotPlacedPanel",
 ]

@@ -56,12 +56,33 @@ def aws_endpoint(lab, task: Task) -> bool:
     return vpc is not None and lab.network.ecs_endpoint(vpc) is not None
 
 
-def _execution_role_ok(lab, arn: str | None) -> bool:
+def _execution_role_problem(lab, arn: str | None) -> str | None:
+    """None if ECS can assume ``arn`` as the task execution role, else the AccessDenied text.
+
+    ecslab models the standard roles; another role name is assumed to exist and be right. A
+    standard role must exist and trust ecs-tasks.amazonaws.com: ``ecsInstanceRole`` (trusted by
+    ec2.amazonaws.com) is the classic mix-up. The "unable to assume" wording is ECS's RunTask /
+    CreateService text for a role without the trust relationship ([V3], public reports); that it
+    also ends the execution-role fetch this way is modelled."""
     if not arn:
-        return False
+        return "the task definition has no executionRoleArn"
     name = arn.rsplit("/", 1)[-1]
-    # ecslab models the standard roles; another role name is assumed to exist and be right.
-    return name not in STANDARD_ROLES or name in lab.iam.roles
+    if name not in STANDARD_ROLES:
+        return None
+    role = lab.iam.roles.get(name)
+    if role is None:
+        return f"the task execution role {arn} cannot be assumed (it does not exist)"
+    if '"ecs-tasks.amazonaws.com"' not in role.trust_policy:
+        return (
+            f"ECS was unable to assume the role '{arn}' that was provided for this task. Please "
+            "verify that the role being passed has the proper trust relationship and permissions "
+            "and that your IAM user has permissions to pass this role."
+        )
+    return None
+
+
+def _execution_role_ok(lab, arn: str | None) -> bool:
+    return _execution_role_problem(lab, arn) is None
 
 
 def _is_ecr(image: str) -> bool:
@@ -115,12 +136,13 @@ def init_error(lab, task: Task) -> str | None:
             "Please check your task network configuration."
         )
     needs_role = ecr or any(c.secrets for c in task.containers)
-    if task.fargate and needs_role and not _execution_role_ok(lab, task.execution_role_arn):
+    problem = _execution_role_problem(lab, task.execution_role_arn) if task.fargate else None
+    if needs_role and problem is not None:
+        what = "ecr registry auth" if ecr else "secret from asm"
         return (
             "ResourceInitializationError: unable to pull secrets or registry auth: execution "
-            "resource retrieval failed: unable to retrieve ecr registry auth: service call has "
-            "been retried 1 time(s): AccessDeniedException: the task execution role "
-            f"{task.execution_role_arn} cannot be assumed (it does not exist)"
+            f"resource retrieval failed: unable to retrieve {what}: service call has "
+            f"been retried 1 time(s): AccessDeniedException: {problem}"
         )  # [M]
     for c in task.containers:
         for ref in c.secrets.values():

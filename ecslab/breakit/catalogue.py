@@ -1,0 +1,46 @@
+"""The break-it catalogue: the ten classic ECS beginner failures, by number and by name."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .model import Scenario
+from .scenarios_capacity import ENI, NEVER_JOINS, PLACEMENT
+from .scenarios_services import ALB_TARGET_TYPE, HEALTH_KILLS, ROLLING_BLOCKED
+from .scenarios_size import FARGATE_SIZE
+from .scenarios_start import LOGS, NO_ROUTE, ROLES
+
+__all__ = ["SCENARIOS", "get", "available", "catalogue_table"]
+
+SCENARIOS: tuple[Scenario, ...] = (
+    NO_ROUTE,
+    PLACEMENT,
+    NEVER_JOINS,
+    HEALTH_KILLS,
+    LOGS,
+    ROLES,
+    ENI,
+    ROLLING_BLOCKED,
+    ALB_TARGET_TYPE,
+    FARGATE_SIZE,
+)
+
+
+def get(name: str | int) -> Scenario:
+    """A scenario by slug or number."""
+    for s in SCENARIOS:
+        if name in (s.slug, s.number):
+            return s
+    raise KeyError(f"no break-it scenario {name!r}; known: {[s.slug for s in SCENARIOS]}")
+
+
+def available() -> list[Scenario]:
+    return [s for s in SCENARIOS if s.available]
+
+
+def catalogue_table() -> pd.DataFrame:
+    """One row per scenario: number, slug, title, variants, available, needs."""
+    rows = [s.describe() for s in SCENARIOS]
+    for r in rows:
+        r["variants"] = ", ".join(r["variants"])
+    return pd.DataFrame(rows).set_index("number")

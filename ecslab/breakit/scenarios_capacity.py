@@ -1,0 +1,401 @@
+"""Scenarios about capacity and container instances: 2 no container instance met all of its
+requirements, 3 the instance never registers, 7 awsvpc ENI exhaustion and trunking."""
+
+from __future__ import annotations
+
+from ..core.checks import CheckResult
+from .kit import (
+    client,
+    last_placement_failures,
+    launch,
+    public_subnets,
+    running,
+    started_at,
+)
+from .model import Scenario
+
+__all__ = ["PLACEMENT", "NEVER_JOINS", "ENI"]
+
+WEB_IMAGE = "httpd:2.4"
+
+
+def _short_id(arn: str) -> str:
+    return arn.rsplit("/", 1)[-1][:8] + "…"
+
+
+def _failures_text(failures: list[dict]) -> str:
+    if not failures:
+        return "no placement failure recorded"
+    reasons = sorted({f["reason"] for f in failures})
+    return f"RunTask failures: {len(failures)} x {', '.join(reasons)}"
+
+
+# -- 2: no container instance met all of its requirements -------------------------------------------
+
+#: variant -> (container cpu, memory, host port) of the app and how many copies must run
+PLACE_SPECS = {
+    "cpu": (4096, 512, None, 1),
+    "memory": (256, 16384, None, 1),
+    "ports": (256, 512, 80, 2),
+}
+
+
+def _place_register(lab, cpu: int, memory: int, host_port: int | None) -> None:
+    container = {"name": "web", "image": WEB_IMAGE, "cpu": cpu, "memory": memory}
+    if host_port is not None:
+        container["portMappings"] = [{"containerPort": 80, "hostPort": host_port}]
+    client(lab, "ecs").register_task_definition(
+        family="place-app", networkMode="bridge", containerDefinitions=[container]
+    )
+
+
+def _place_setup(lab, variant: str) -> None:
+    ecs = client(lab, "ecs")
+    ecs.create_cluster(clusterName="place-lab")
+    launch(lab, "place-1", "place-lab", "m5.large")
+    lab.advance("1m")
+    cpu, memory, port, _ = PLACE_SPECS[variant]
+    _place_register(lab, cpu, memory, port)
+    if variant == "ports":
+        ecs.run_task(cluster="place-lab", taskDefinition="place-app")  # the first copy fits
+        lab.advance("1m")
+    ecs.run_task(cluster="place-lab", taskDefinition="place-app")
+    lab.advance("1m")
+
+
+def _place_observe(lab, variant: str) -> str:
+    failures = last_placement_failures(
+        lab, "place-lab", "place-app", started_at(lab, "no-instance-met-requirements")
+    )
+    text = _failures_text(failures)
+    if failures:
+        text += f" (container instance {_short_id(failures[0]['arn'])})"
+    return text
+
+
+def _place_check(lab, variant: str) -> CheckResult:
+    want = PLACE_SPECS[variant][3]
+    have = running(lab, "place-lab", "place-app")
+    if len(have) >= want:
+        return CheckResult("", True, f"{len(have)} place-app task(s) RUNNING in place-lab")
+    failures = last_placement_failures(lab, "place-lab", "place-app")
+    what = {
+        "cpu": "The task asks for more CPU units than any instance has free (an m5.large registers "
+        "2048). Register a revision that asks for less, or add a bigger instance, then run it.",
+        "memory": "The task asks for more memory than any instance registered (an m5.large "
+        "registers 7985 MiB, not 8192). Ask for less, or add an instance with more memory.",
+        "ports": "Two copies must run, but both want host port 80 on the only instance. Use a "
+        "dynamic host port (hostPort 0) in a new revision, or add a second instance; then run "
+        "the second copy.",
+    }[variant]
+    return CheckResult(
+        "",
+        False,
+        f"{len(have)} of {want} place-app task(s) RUNNING; last placement: {_failures_text(failures)}",
+        what,
+    )
+
+
+def _place_fix(lab, variant: str) -> None:
+    cpu, memory, port, want = PLACE_SPECS[variant]
+    fixed = {"cpu": (1024, memory, port), "memory": (cpu, 4096, port), "ports": (cpu, memory, 0)}
+    _place_register(lab, *fixed[variant])
+    missing = want - len(running(lab, "place-lab", "place-app"))
+    if missing > 0:
+        client(lab, "ecs").run_task(cluster="place-lab", taskDefinition="place-app", count=missing)
+        lab.advance("1m")
+
+
+PLACEMENT = Scenario(
+    number=2,
+    slug="no-instance-met-requirements",
+    title="no container instance met all of its requirements",
+    cluster="place-lab",
+    variants=tuple(PLACE_SPECS),
+    brief=(
+        "Cluster place-lab has one m5.large. RunTask of place-app returns no task, only "
+        "failures. Find the requirement no instance meets and get the app running (two copies "
+        "in the ports variant)."
+    ),
+    questions=(
+        "What reason does each RunTask failure give (RESOURCE:CPU, RESOURCE:MEMORY, "
+        "RESOURCE:PORTS ...)?",
+        "What does the task ask for, and what does the instance have left "
+        "(describe-container-instances: remainingResources)?",
+        "Which filter removed the instance (lab.why_not_placed)?",
+    ),
+    fix=(
+        "Make the request fit or add capacity: lower cpu/memory in a new revision (memory below "
+        "the *registered* memory), use dynamic host ports (hostPort 0) or awsvpc, or add "
+        "instances; then run the task."
+    ),
+    hints=(
+        "The failure reason names the resource. Compare the task definition's cpu/memory/ports "
+        "with the container instance's remainingResources.",
+        "cpu: ask for at most 2048 units; memory: at most 7985 MiB on an m5.large; ports: "
+        "register a revision with hostPort 0 and run the second copy.",
+    ),
+    setup=_place_setup,
+    observe=_place_observe,
+    checker=_place_check,
+    fixer=_place_fix,
+)
+
+
+# -- 3: the container instance never registers ------------------------------------------------------
+
+
+def _instances_named(lab, name: str) -> list[dict]:
+    resp = client(lab, "ec2").describe_instances(Filters=[{"Name": "tag:Name", "Values": [name]}])
+    return [
+        i
+        for r in resp["Reservations"]
+        for i in r["Instances"]
+        if i["State"]["Name"] in ("pending", "running")
+    ]
+
+
+def _join_setup(lab, variant: str) -> None:
+    client(lab, "ecs").create_cluster(clusterName="join-lab")
+    if variant == "no-ecs-cluster":
+        launch(lab, "join-1", None)
+    elif variant == "wrong-cluster-name":
+        launch(lab, "join-1", "join_lab")
+    elif variant == "no-instance-role":
+        launch(lab, "join-1", "join-lab", profile=False)
+    else:
+        subnets = client(lab, "ec2").describe_subnets()["Subnets"]
+        private = next((s["SubnetId"] for s in subnets if not s.get("MapPublicIpOnLaunch")), None)
+        private = private or lab.network.add_private_subnet(name="private-a")
+        launch(lab, "join-1", "join-lab", subnet_id=private)
+    lab.advance("2m")
+
+
+def _active_in(lab, cluster: str) -> list[dict]:
+    ecs = client(lab, "ecs")
+    arns = ecs.list_container_instances(cluster=cluster, status="ACTIVE")["containerInstanceArns"]
+    if not arns:
+        return []
+    return ecs.describe_container_instances(cluster=cluster, containerInstances=arns)[
+        "containerInstances"
+    ]
+
+
+def _join_observe(lab, variant: str) -> str:
+    joined = len(_active_in(lab, "join-lab"))
+    found = _instances_named(lab, "join-1")
+    last = ""
+    if found:
+        lines = [ln for ln in lab.agent_log(found[0]["InstanceId"]) if "level=" in ln]
+        errors = [ln for ln in lines if "level=error" in ln] or lines[-1:]
+        if errors:
+            msg = errors[-1].split('msg="', 1)[-1].split('" ', 1)[0]
+            last = f'; its agent log says: "{msg}"'
+    return f"{joined} container instance(s) in join-lab; join-1 is running{last}"
+
+
+def _join_check(lab, variant: str) -> CheckResult:
+    active = _active_in(lab, "join-lab")
+    if active:
+        return CheckResult("", True, f"{len(active)} ACTIVE container instance(s) in join-lab")
+    where = []
+    for c in client(lab, "ecs").list_clusters()["clusterArns"]:
+        name = c.rsplit("/", 1)[-1]
+        if name != "join-lab" and any(
+            i["ec2InstanceId"] in [x["InstanceId"] for x in _instances_named(lab, "join-1")]
+            for i in _active_in(lab, name)
+        ):
+            where.append(name)
+    msg = "no ACTIVE container instance in join-lab"
+    if where:
+        msg += f" (join-1 registered in {', '.join(where)} instead)"
+    hint = {
+        "no-ecs-cluster": "Without an ECS_CLUSTER line in /etc/ecs/ecs.config the agent joins "
+        "'default'. Launch an instance whose user data writes ECS_CLUSTER=join-lab.",
+        "wrong-cluster-name": "Read the agent log: 'Cluster not found.' The user data names a "
+        "cluster that is not join-lab. Launch an instance with ECS_CLUSTER=join-lab (creating a "
+        "cluster with the misspelt name makes it join the wrong cluster).",
+        "no-instance-role": "The agent has no credentials (NoCredentialProviders): the instance "
+        "has no instance profile. Launch one with IamInstanceProfile ecsInstanceRole.",
+        "no-route": "The agent cannot reach the ECS endpoint (i/o timeout): the subnet is private "
+        "with no NAT or endpoint. Add lab.network.add_ecs_vpc_endpoint() and give the agent "
+        "time to retry, or launch in a public subnet.",
+    }[variant]
+    return CheckResult("", False, msg, hint)
+
+
+def _join_fix(lab, variant: str) -> None:
+    if variant == "no-route":
+        lab.network.add_ecs_vpc_endpoint()
+        lab.advance("10m")
+        return
+    old = [i["InstanceId"] for i in _instances_named(lab, "join-1")]
+    if old:
+        client(lab, "ec2").terminate_instances(InstanceIds=old)
+    launch(lab, "join-2", "join-lab")
+    lab.advance("1m")
+
+
+NEVER_JOINS = Scenario(
+    number=3,
+    slug="instance-never-registers",
+    title="container instance never registers",
+    cluster="join-lab",
+    variants=("no-ecs-cluster", "wrong-cluster-name", "no-instance-role", "no-route"),
+    brief=(
+        "An EC2 instance (Name join-1) was launched for cluster join-lab from the ECS-optimized "
+        "AMI. Minutes later, join-lab still has no container instance. Make an instance join "
+        "join-lab."
+    ),
+    questions=(
+        "Is join-1 running? Which cluster, if any, did it register in?",
+        "What does its agent log say (lab.agent_log(instance_id); on AWS "
+        "/var/log/ecs/ecs-agent.log)?",
+        "What does its user data write to /etc/ecs/ecs.config?",
+        "Does it have an instance profile, and a route to the ECS endpoint?",
+    ),
+    fix=(
+        "Give the agent what it needs: ECS_CLUSTER=join-lab in /etc/ecs/ecs.config (user data), "
+        "the ecsInstanceRole instance profile, and a route to ECS (public IP, NAT or an ECS VPC "
+        "endpoint). Relaunch where the instance itself must change."
+    ),
+    hints=(
+        "lab.diagnose_instance(id) and lab.agent_log(id) show what the agent tried and what "
+        "failed.",
+        "No ECS_CLUSTER -> 'default'; 'Cluster not found.' -> a misspelt name; "
+        "NoCredentialProviders -> no instance profile; i/o timeout -> no route. Relaunch with "
+        "the fix (or add the VPC endpoint for the route).",
+    ),
+    setup=_join_setup,
+    observe=_join_observe,
+    checker=_join_check,
+    fixer=_join_fix,
+)
+
+
+# -- 7: awsvpc ENI exhaustion; trunking on but not effective ----------------------------------------
+
+ENI_TASKS = 4
+
+
+def _eni_run(lab, count: int) -> None:
+    client(lab, "ecs").run_task(
+        cluster="eni-lab",
+        taskDefinition="eni-app",
+        count=count,
+        networkConfiguration={"awsvpcConfiguration": {"subnets": public_subnets(lab)}},
+    )
+    lab.advance("1m")
+
+
+def _eni_setup(lab, variant: str) -> None:
+    ecs = client(lab, "ecs")
+    ecs.create_cluster(clusterName="eni-lab")
+    if variant == "t3-unsupported":
+        ecs.put_account_setting(name="awsvpcTrunking", value="enabled")
+    launch(lab, "eni-1", "eni-lab", "t3.medium" if variant == "t3-unsupported" else "m5.large")
+    lab.advance("1m")
+    if variant == "predates-setting":
+        ecs.put_account_setting(name="awsvpcTrunking", value="enabled")
+    ecs.register_task_definition(
+        family="eni-app",
+        networkMode="awsvpc",
+        requiresCompatibilities=["EC2"],
+        containerDefinitions=[{"name": "web", "image": WEB_IMAGE, "cpu": 256, "memory": 512}],
+    )
+    _eni_run(lab, ENI_TASKS)
+
+
+def _eni_observe(lab, variant: str) -> str:
+    failures = last_placement_failures(lab, "eni-lab", "eni-app", started_at(lab, "eni-trunking"))
+    return f"{len(running(lab, 'eni-lab', 'eni-app'))} of {ENI_TASKS} eni-app tasks RUNNING; " + (
+        _failures_text(failures)
+    )
+
+
+def _trunked(lab) -> list[dict]:
+    out = []
+    for ci in _active_cis(lab):
+        attrs = {a["name"] for a in ci.get("attributes", [])}
+        if "ecs.awsvpc-trunk-id" in attrs:
+            out.append(ci)
+    return out
+
+
+def _active_cis(lab) -> list[dict]:
+    return _active_in(lab, "eni-lab")
+
+
+def _eni_check(lab, variant: str) -> CheckResult:
+    have = len(running(lab, "eni-lab", "eni-app"))
+    trunked = _trunked(lab)
+    setting = {
+        s["name"]: s["value"]
+        for s in client(lab, "ecs").list_account_settings(
+            name="awsvpcTrunking", effectiveSettings=True
+        )["settings"]
+    }.get("awsvpcTrunking")
+    if have >= ENI_TASKS and trunked:
+        return CheckResult(
+            "", True, f"{have} eni-app tasks RUNNING; {len(trunked)} instance(s) have a trunk ENI"
+        )
+    msg = f"{have} of {ENI_TASKS} eni-app tasks RUNNING, {len(trunked)} trunked instance(s)"
+    if setting != "enabled":
+        hint = (
+            "Each awsvpc task takes an ENI: an m5.large has 3, one is the instance's own, so 2 "
+            "tasks. Turn on the awsvpcTrunking account setting, then launch an instance (the "
+            "setting applies to instances launched after it)."
+        )
+    elif not trunked:
+        hint = (
+            "awsvpcTrunking is enabled, but no instance in eni-lab has a trunk ENI "
+            "(ecs.awsvpc-trunk-id): instances launched before the setting keep their limit, and "
+            "t3/t3a do not support trunking. Launch a supported type (m5.large) now."
+        )
+    else:
+        hint = "A trunked instance is there: run the missing eni-app tasks."
+    return CheckResult("", False, msg, hint)
+
+
+def _eni_fix(lab, variant: str) -> None:
+    client(lab, "ecs").put_account_setting(name="awsvpcTrunking", value="enabled")
+    launch(lab, "eni-2", "eni-lab", "m5.large")
+    lab.advance("1m")
+    missing = ENI_TASKS - len(running(lab, "eni-lab", "eni-app"))
+    if missing > 0:
+        _eni_run(lab, missing)
+
+
+ENI = Scenario(
+    number=7,
+    slug="eni-trunking",
+    title="awsvpc ENI exhaustion; trunking on but not effective",
+    cluster="eni-lab",
+    variants=("no-trunking", "predates-setting", "t3-unsupported"),
+    brief=(
+        f"Run {ENI_TASKS} eni-app tasks (awsvpc, 0.25 vCPU each) in cluster eni-lab. Only some "
+        "start although the instance has CPU and memory to spare. Make all of them run, using "
+        "ENI trunking."
+    ),
+    questions=(
+        "What reason do the RunTask failures give?",
+        "How many ENIs does the instance type have, and how many awsvpc tasks does that allow?",
+        "Is awsvpcTrunking enabled (list-account-settings --effective-settings)? Since when?",
+        "Does the container instance have the ecs.awsvpc-trunk-id attribute? Why not?",
+    ),
+    fix=(
+        "Enable awsvpcTrunking and launch (or replace with) instances of a supported type after "
+        "the setting, so they get a trunk ENI; then run the remaining tasks."
+    ),
+    hints=(
+        "RESOURCE:ENI: the instance ran out of network interfaces, not CPU. Trunking raises the "
+        "limit, but only for some instances.",
+        "Trunking applies to instances launched after the setting and not to t3/t3a: "
+        "put-account-setting awsvpcTrunking enabled, launch a new m5.large into eni-lab, run the "
+        "rest.",
+    ),
+    setup=_eni_setup,
+    observe=_eni_observe,
+    checker=_eni_check,
+    fixer=_eni_fix,
+)

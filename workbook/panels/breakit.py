@@ -1,0 +1,199 @@
+"""Break-it panels: the instructor's scenario starter (with the learner's hints and check), and
+the "why not placed?" table. Every button calls a method, so code drives them too."""
+
+from __future__ import annotations
+
+import html
+
+import ipywidgets as w
+import pandas as pd
+
+from ecslab import breakit
+from ecslab.core.checks import CheckResult
+
+from ..aws import Outcome, client
+from .base import Panel, header
+
+__all__ = ["BreakItPanel", "WhyNotPlacedPanel"]
+
+SEED_CHOICE = "(the lab's seed chooses)"
+
+
+def _label(s) -> str:
+    return f"{s.number} · {s.title}"
+
+
+class BreakItPanel(Panel):
+    """Pick a scenario (and a variant), Start it in the lab; the brief, the symptom and the
+    diagnosis questions appear; Hint 1 / Hint 2 (recorded in the lab) and Check. Methods:
+    :meth:`start`, :meth:`hint`, :meth:`check`, :meth:`refresh`."""
+
+    title = "Break-it panel"
+    css_class = "ecslab-breakit"
+
+    def __init__(self, lab, scenario: str | int | None = None) -> None:
+        super().__init__()
+        self.lab = lab
+        options = [(_label(s), s.slug) for s in breakit.available()]
+        first = breakit.get(scenario).slug if scenario is not None else options[0][1]
+        self.scenario = w.Dropdown(
+            options=options, value=first, description="Scenario", layout=w.Layout(width="520px")
+        )
+        self.variant = w.Dropdown(description="Variant")
+        self.start_button = w.Button(description="Start (instructor)", button_style="warning")
+        self.hint_buttons = {level: w.Button(description=f"Hint {level}") for level in (1, 2)}
+        self.check_button = w.Button(description="Check", button_style="primary")
+        self.brief_html = w.HTML()
+        self.hint_html = w.HTML()
+        self.check_html = w.HTML()
+        self.scenario.observe(lambda _c: self._variants(), names="value")
+        self.start_button.on_click(lambda _b: self.start())
+        for level, b in self.hint_buttons.items():
+            b.on_click(lambda _b, level=level: self.hint(level))
+        self.check_button.on_click(lambda _b: self.check())
+        self._variants()
+        self.widget = w.VBox(
+            [
+                header("Break-it labs: start a scenario, diagnose it, fix it, check it"),
+                w.HBox([self.scenario, self.variant]),
+                w.HBox([self.start_button, *self.hint_buttons.values(), self.check_button]),
+                self.status,
+                self.brief_html,
+                self.hint_html,
+                self.check_html,
+            ]
+        )
+        self._mark()
+        self.refresh()
+
+    @property
+    def selected(self):
+        return breakit.get(self.scenario.value)
+
+    def _variants(self) -> None:
+        s = self.selected
+        self.variant.options = [(SEED_CHOICE, None)] + [(v, v) for v in s.variants]
+        self.variant.value = None
+
+    # -- actions ---------------------------------------------------------------------------------
+
+    def start(self, scenario: str | int | None = None, variant: str | None = None) -> Outcome:
+        """Break the lab with the chosen scenario (arguments given here go into the form)."""
+        try:
+            chosen = breakit.get(scenario) if scenario is not None else self.selected
+            if variant is not None and variant not in chosen.variants:
+                raise ValueError(
+                    f"scenario {chosen.slug} has variants {list(chosen.variants)}, not {variant!r}"
+                )
+        except (KeyError, ValueError) as exc:
+            return self.show(Outcome(False, str(exc).strip('"')))
+        with self._hold():
+            self.scenario.value = chosen.slug
+            if variant is not None:
+                self.variant.value = variant
+        s = self.selected
+        try:
+            s.start(self.lab, self.variant.value)
+        except (ValueError, breakit.NotAvailable) as exc:
+            return self.show(Outcome(False, str(exc)))
+        self.hint_html.value = ""
+        self.check_html.value = ""
+        self.refresh()
+        return self.show(Outcome(True, f"scenario {s.number} started ({s.variant(self.lab)})"))
+
+    def hint(self, level: int = 1) -> str:
+        s = self.selected
+        if s.variant(self.lab) is None:
+            self.show(Outcome(False, "start the scenario first"))
+            return ""
+        text = s.hint(self.lab, level)
+        self.hint_html.value = f"<b>Hint {level}:</b> {html.escape(text)}"
+        self.show(Outcome(True, f"hint {level} shown (recorded in the lab)"))
+        return text
+
+    def check(self) -> CheckResult:
+        result = self.selected.check(self.lab)
+        self.check_html.value = result._repr_html_()
+        self.show(Outcome(result.passed, str(result).split("\n")[0]))
+        return result
+
+    def refresh(self) -> None:
+        s = self.selected
+        started = s.variant(self.lab)
+        questions = "".join(f"<li>{html.escape(q)}</li>" for q in s.questions)
+        symptom = (
+            f"<div><b>What you see:</b> <code>{html.escape(s.symptom(self.lab))}</code></div>"
+            if started
+            else "<div><i>Not started in this lab.</i></div>"
+        )
+        self.brief_html.value = (
+            f"<div><b>{html.escape(_label(s))}</b></div><div>{html.escape(s.brief)}</div>"
+            f"{symptom}<div><b>Diagnose:</b><ul>{questions}</ul></div>"
+        )
+
+    @property
+    def text(self) -> str:
+        """The panel's content as plain text (tests, screen readers)."""
+        s = self.selected
+        lines = [_label(s), s.brief]
+        if s.variant(self.lab):
+            lines.append("What you see: " + s.symptom(self.lab))
+        return "\n".join(lines)
+
+
+class WhyNotPlacedPanel(Panel):
+    """A cluster and (optionally) a task family; Refresh shows every container instance, the
+    filter that rejected it in the last placement and the words ECS uses. :attr:`table`."""
+
+    title = "Why not placed? panel"
+    css_class = "ecslab-why-not-placed"
+
+    def __init__(self, lab, cluster: str | None = None, family: str | None = None) -> None:
+        super().__init__()
+        self.lab = lab
+        self.cluster = w.Dropdown(description="Cluster")
+        self.family = w.Dropdown(description="Family")
+        self.refresh_button = w.Button(description="Refresh")
+        self.table_html = w.HTML()
+        self.refresh_button.on_click(lambda _b: self.refresh())
+        self.widget = w.VBox(
+            [
+                header("Why not placed? Every instance and the filter that rejected it"),
+                w.HBox([self.cluster, self.family, self.refresh_button]),
+                self.status,
+                self.table_html,
+            ]
+        )
+        self._mark()
+        self._options(cluster, family)
+        self.refresh()
+
+    def _options(self, cluster: str | None, family: str | None) -> None:
+        ecs = client(self.lab, "ecs")
+        names = sorted(a.rsplit("/", 1)[-1] for a in ecs.list_clusters()["clusterArns"])
+        fams = ecs.list_task_definition_families(status="ACTIVE")["families"]
+        with self._hold():
+            self.cluster.options = names
+            if cluster in names:
+                self.cluster.value = cluster
+            self.family.options = [("(last placement)", None)] + [(f, f) for f in fams]
+            self.family.value = family if family in fams else None
+
+    @property
+    def table(self) -> pd.DataFrame:
+        if not self.cluster.value:
+            return breakit.why_not_placed_view(self.lab, "default").iloc[0:0]
+        return breakit.why_not_placed_view(self.lab, self.cluster.value, self.family.value)
+
+    def refresh(self, cluster: str | None = None, family: str | None = None) -> pd.DataFrame:
+        if cluster is not None or family is not None:
+            self._options(cluster or self.cluster.value, family)
+        rows = self.table
+        if rows.empty:
+            self.table_html.value = "<i>No placement in this cluster yet.</i>"
+            self.show(Outcome(True, "no placement to explain"))
+            return rows
+        rejected = int((rows["filter"] != "").sum())
+        self.table_html.value = rows.to_html(escape=True, border=0, index=False)
+        self.show(Outcome(True, f"{rejected} of {len(rows)} instance(s) rejected the task"))
+        return rows
