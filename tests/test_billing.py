@@ -2,7 +2,6 @@
 
 import pandas as pd
 import pytest
-
 from taskkit import fargate_def, subnets
 
 from ecslab import Lab
