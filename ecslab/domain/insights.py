@@ -70,7 +70,7 @@ def task_share(task_arns, seed: int, mean: float) -> np.ndarray:
     arns = np.asarray(task_arns, dtype=object)
     if len(arns) == 0:
         return np.zeros(0)
-    uniq, inv = np.unique(arns.astype(str), return_inverse=True)
+    inv, uniq = pd.factorize(arns)
     keys = np.array([f"{seed}:{a}" for a in uniq], dtype=object)
     h = pd.util.hash_array(keys, categorize=False)  # fixed hash key: stable across processes
     u = (h >> np.uint64(11)).astype(float) / float(2**53)
@@ -171,66 +171,83 @@ def metrics(
     tc = task_changes(events)
     if level != "cluster":
         tc = tc.dropna(subset=[keys[1]])
-    share = task_share(tc["task"], seed, float(utilization)) if len(tc) else np.zeros(0)
-    changes: dict[str, pd.DataFrame] = {}
+    # Blocks of change rows: (rows with keys and time, {metric: change per row}).
+    blocks: list[tuple[pd.DataFrame, dict[str, np.ndarray]]] = []
     if len(tc):
+        share = task_share(tc["task"], seed, float(utilization))
         run = tc["run"].to_numpy(dtype=float)
-        cols = {
-            "RunningTaskCount": run,
-            "PendingTaskCount": tc["pend"].to_numpy(dtype=float),
-            "CpuReserved": run * tc["cpu"].to_numpy(dtype=float),
-            "MemoryReserved": run * tc["memory"].to_numpy(dtype=float),
-            "CpuUtilized": run * tc["cpu"].to_numpy(dtype=float) * share,
-            "MemoryUtilized": run * tc["memory"].to_numpy(dtype=float) * share,
-        }
-        for m, v in cols.items():
-            changes[m] = tc[["time", *keys]].assign(v=v)
-        changes["TaskCount"] = changes["RunningTaskCount"]
+        cpu, mem = tc["cpu"].to_numpy(dtype=float), tc["memory"].to_numpy(dtype=float)
+        blocks.append(
+            (
+                tc[["time", *keys]],
+                {
+                    "RunningTaskCount": run,
+                    "PendingTaskCount": tc["pend"].to_numpy(dtype=float),
+                    "CpuReserved": run * cpu,
+                    "MemoryReserved": run * mem,
+                    "CpuUtilized": run * cpu * share,
+                    "MemoryUtilized": run * mem * share,
+                },
+            )
+        )
     if level == "cluster":
         inst = _instances(events)
         if len(inst):
-            changes["ContainerInstanceCount"] = inst
-    changes.update(_services(events, level))
-    if level == "cluster" and changes:
-        # A cluster reports these even when they are 0 (a Fargate-only cluster, no services).
-        for m in ("ContainerInstanceCount", "ServiceCount"):
-            changes.setdefault(m, pd.DataFrame({"time": [], "cluster": [], "v": []}))
-    if not changes or not len(grid):
+            blocks.append((inst, {"ContainerInstanceCount": inst["v"].to_numpy(float)}))
+    for m, frame in _services(events, level).items():
+        blocks.append((frame, {m: frame["v"].to_numpy(float)}))
+    if not blocks or not len(grid):
         return pd.DataFrame({c: pd.Series(dtype=object) for c in [*keys, *_COLUMNS]})
-    everything = pd.concat([c[keys] for c in changes.values()], ignore_index=True)
-    _, table = _group_codes(everything.drop_duplicates(), keys)
+    everything = pd.concat([b[keys] for b, _ in blocks], ignore_index=True).drop_duplicates()
+    _, table = _group_codes(everything, keys)
     tab_idx = pd.MultiIndex.from_frame(table.astype(object))
     n_g, n_t = len(table), len(grid)
     q_g = np.repeat(np.arange(n_g, dtype=np.int64), n_t)
     q_t = np.tile(grid.asi8, n_g)
-
-    def at(frame: pd.DataFrame) -> np.ndarray:
+    values: dict[str, np.ndarray] = {}
+    for frame, cols in blocks:
         g = tab_idx.get_indexer(pd.MultiIndex.from_frame(frame[keys].astype(object)))
-        return levels_at(g, _ns(frame["time"]), frame["v"].to_numpy(dtype=float), q_g, q_t)
-
-    running = (
-        at(changes["RunningTaskCount"]) if "RunningTaskCount" in changes else np.zeros(len(q_g))
-    )
+        lv = levels_at(g, _ns(frame["time"]), np.column_stack(list(cols.values())), q_g, q_t)
+        values.update({m: lv[:, i] for i, m in enumerate(cols)})
+    zeros = np.zeros(len(q_g))
+    running = values.get("RunningTaskCount", zeros)
+    if "RunningTaskCount" in values:
+        values["TaskCount"] = running
+    if level == "cluster":
+        # A cluster reports these even when they are 0 (a Fargate-only cluster, no services).
+        for m in ("ContainerInstanceCount", "ServiceCount"):
+            values.setdefault(m, zeros)
     reported = (running > 0) & _insights_on(events, table["cluster"].to_numpy(), q_g, q_t)
-    parts = []
-    for m, frame in changes.items():
-        if published and m not in PUBLISHED[level]:
-            continue
-        vals = running if m in ("RunningTaskCount", "TaskCount") else at(frame)
-        keep = reported if published else slice(None)
-        part = table.iloc[q_g[keep]].reset_index(drop=True)
-        part["time"] = pd.to_datetime(q_t[keep], utc=True)
-        part["metric"] = m
-        part["value"] = vals[keep]
-        part["unit"] = UNITS.get(m, "Count")
-        part["reported"] = reported[keep]
-        parts.append(part)
-    if not parts:
+    names = sorted(m for m in values if not published or m in PUBLISHED[level])
+    keep = np.flatnonzero(reported) if published else np.arange(len(q_g))
+    if not names or not len(keep):
         return pd.DataFrame({c: pd.Series(dtype=object) for c in [*keys, *_COLUMNS]})
-    out = pd.concat(parts, ignore_index=True)
-    return out.sort_values([*keys, "metric", "time"], kind="stable").reset_index(drop=True)[
-        [*keys, *_COLUMNS]
-    ]
+    n_m = len(names)
+    # Rows ordered by group, metric, time (q_g is grouped and time-sorted within each group).
+    gk = q_g[keep]
+    bounds = np.searchsorted(gk, np.arange(n_g + 1))
+    idx = np.concatenate(
+        [
+            np.tile(keep[bounds[g] : bounds[g + 1]], n_m)
+            for g in range(n_g)
+            if bounds[g + 1] > bounds[g]
+        ]
+    )
+    metric_of = np.concatenate(
+        [
+            np.repeat(np.arange(n_m), bounds[g + 1] - bounds[g])
+            for g in range(n_g)
+            if bounds[g + 1] > bounds[g]
+        ]
+    )
+    stacked = np.stack([values[m] for m in names])
+    out = table.iloc[q_g[idx]].reset_index(drop=True)
+    out["time"] = pd.to_datetime(q_t[idx], utc=True)
+    out["metric"] = np.array(names, dtype=object)[metric_of]
+    out["value"] = stacked[metric_of, idx]
+    out["unit"] = np.array([UNITS.get(m, "Count") for m in names], dtype=object)[metric_of]
+    out["reported"] = reported[idx]
+    return out[[*keys, *_COLUMNS]]
 
 
 def _insights_on(

@@ -41,9 +41,12 @@ def _detail(rows: pd.DataFrame, key: str) -> list:
     return [d.get(key) for d in rows["detail"].tolist()]
 
 
-def task_changes(events: pd.DataFrame) -> pd.DataFrame:
+def task_changes(
+    events: pd.DataFrame, fields: tuple[str, ...] = ("service", "family", "cpu", "memory")
+) -> pd.DataFrame:
     """Count changes per task fact: ``run`` (+1 at TaskRunning, -1 at the TaskStopped of a task
-    that ran) and ``pend`` (+1 at TaskCreated, -1 when it runs or stops without running)."""
+    that ran) and ``pend`` (+1 at TaskCreated, -1 when it runs or stops without running).
+    ``fields``: which of service, family, cpu, memory to read from the TaskCreated details."""
     rows = events[events["kind"].isin(_TASK_KINDS)]
     if rows.empty:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in _TASK_COLUMNS})
@@ -59,26 +62,29 @@ def task_changes(events: pd.DataFrame) -> pd.DataFrame:
         }
     )
     # Sizes, service and family come from the task's TaskCreated row (TaskStopped lacks sizes).
+    codes, _ = pd.factorize(task)
     created = kind == "TaskCreated"
     c_rows = rows[created]
-    info = pd.DataFrame(
-        {
-            "service": _detail(c_rows, "service"),
-            "family": _detail(c_rows, "family"),
-            "cpu": pd.to_numeric(pd.Series(_detail(c_rows, "cpu")), errors="coerce").to_numpy(),
-            "memory": pd.to_numeric(
-                pd.Series(_detail(c_rows, "memory")), errors="coerce"
-            ).to_numpy(),
-        },
-        index=pd.Index(task[created]),
-    )
-    info = info[~info.index.duplicated()]
-    for col in ("service", "family"):
-        base[col] = base["task"].map(info[col]).astype(object).to_numpy()
-    for col in ("cpu", "memory"):
-        base[col] = base["task"].map(info[col]).fillna(0.0).astype(float).to_numpy()
+    first = np.full(codes.max() + 1, -1, dtype=np.int64)
+    c_idx = np.flatnonzero(created)
+    first[codes[c_idx[::-1]]] = np.arange(len(c_idx))[::-1]  # each task's first TaskCreated
+    has = first[codes] >= 0
+    for col in ("service", "family", "cpu", "memory"):
+        if col not in fields:  # not asked for: skip reading it out of every detail dict
+            base[col] = 0.0 if col in ("cpu", "memory") else None
+            continue
+        vals = np.array(_detail(c_rows, col) + [None], dtype=object)
+        picked = vals[np.where(has, first[codes], len(c_idx))]
+        if col in ("cpu", "memory"):
+            base[col] = (
+                pd.to_numeric(pd.Series(picked), errors="coerce").fillna(0.0).to_numpy(float)
+            )
+        else:
+            base[col] = picked
     is_run = kind == "TaskRunning"
-    ran = base["task"].isin(set(task[is_run])).to_numpy()
+    ran_codes = np.zeros(codes.max() + 1, dtype=bool)
+    ran_codes[codes[is_run]] = True
+    ran = ran_codes[codes]
     is_stop = kind == "TaskStopped"
     base["run"] = np.where(is_run, 1.0, np.where(is_stop & ran, -1.0, 0.0))
     base["pend"] = np.where(created, 1.0, np.where(is_run | (is_stop & ~ran), -1.0, 0.0))
@@ -124,26 +130,31 @@ def levels_at(
 ) -> np.ndarray:
     """The running sum of ``deltas`` per group (changes at ``times``, int64 ns) read at each query
     (``q_groups``, ``q_times``): the sum of a group's changes at or before the query time.
-    Groups are small non-negative ints. Vectorised: time ranks make (group, rank) one int key."""
+    ``deltas`` may be 2-D (one column per metric; the answer then has one column each). Groups
+    are small non-negative ints. Vectorised: a change's rank among the distinct query times makes
+    (group, rank) one int key, so one sort and one ``searchsorted`` answer every query."""
+    deltas = np.asarray(deltas, dtype=float)
+    shape = (len(q_groups),) + deltas.shape[1:]
     if len(groups) == 0 or len(q_groups) == 0:
-        return np.zeros(len(q_groups), dtype=float)
-    all_t = np.unique(np.concatenate([times, q_times]))
-    r_c = np.searchsorted(all_t, times)
-    r_q = np.searchsorted(all_t, q_times)
-    width = len(all_t) + 1
+        return np.zeros(shape, dtype=float)
+    uq = np.unique(q_times)
+    r_c = np.searchsorted(uq, times, side="left")  # counted by queries at rank >= r_c
+    r_q = np.searchsorted(uq, q_times)
+    width = len(uq) + 1
     key = groups.astype(np.int64) * width + r_c
     order = np.argsort(key, kind="stable")
-    key, d = key[order], deltas[order].astype(float)
-    g_sorted = groups[order]
-    csum = np.cumsum(d)
+    key, d, g_sorted = key[order], deltas[order], groups[order]
+    csum = np.cumsum(d, axis=0)
     # Subtract everything before the group's first change, so each group's sum starts at 0.
-    first = np.r_[True, g_sorted[1:] != g_sorted[:-1]]
-    starts = np.where(first)[0]
-    before = np.where(starts > 0, csum[np.maximum(starts - 1, 0)], 0.0)
-    group_base = np.repeat(before, np.diff(np.r_[starts, len(d)]))
-    cum = csum - group_base
+    starts = np.flatnonzero(np.r_[True, g_sorted[1:] != g_sorted[:-1]])
+    before = np.where(
+        (starts > 0).reshape((-1,) + (1,) * (d.ndim - 1)), csum[np.maximum(starts - 1, 0)], 0.0
+    )
+    cum = csum - np.repeat(before, np.diff(np.r_[starts, len(d)]), axis=0)
     q_key = q_groups.astype(np.int64) * width + r_q
     pos = np.searchsorted(key, q_key, side="right") - 1
     ok = pos >= 0
     ok[ok] &= g_sorted[pos[ok]] == q_groups[ok]
-    return np.where(ok, cum[np.maximum(pos, 0)], 0.0)
+    out = cum[np.maximum(pos, 0)]
+    out[~ok] = 0.0
+    return out

@@ -52,7 +52,7 @@ def _ns(values) -> np.ndarray:
 
 def metric_counts(events: pd.DataFrame) -> pd.DataFrame:
     """Per cluster, at every change: the metrics it reports (``_COUNT_COLUMNS``)."""
-    tc = task_changes(events)
+    tc = task_changes(events, fields=("service",))
     tc = tc[tc["run"] != 0]
     sw = insights_switches(events)
     if tc.empty or sw.empty:
