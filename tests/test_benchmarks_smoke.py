@@ -47,3 +47,23 @@ def test_bench_tasks_moto_small():
     assert {"register", "run_task", "list_describe", "total"} <= set(rows)
     assert all(float(rows[p][0]) > 0 and float(rows[p][1]) > 0 for p in ("run_task", "total"))
     assert "faster than moto" in out.stdout
+
+
+def test_bench_insights_small():
+    """The Container Insights benchmark at a small size; it asserts against its row-by-row loop."""
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "bench_insights.py"), "--small"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    assert lines[0].startswith("50,000 rows") and "vs row-by-row" in lines[-1]
+    assert [ln.split("  ")[0] for ln in lines[2:7]] == [
+        "metrics(level=cluster)",
+        "metrics(level=family)",
+        "metrics(level=service)",
+        "metrics(level=service, published=True)",
+        "Container Insights bill by hour",
+    ]
