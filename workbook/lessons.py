@@ -81,6 +81,13 @@ LESSONS: tuple[Lesson, ...] = (
         "with the scheduler's bin-packing; break-even count and utilisation; ENI limits and "
         "trunking; Graviton and Fargate Spot; the region note and loading a price table",
     ),
+    Lesson(
+        "10_container_insights.ipynb",
+        "Container Insights (metrics and their cost)",
+        "turning it on (cluster setting, account default); which metrics at which level; metrics "
+        "only for RUNNING tasks; boto3 and aws cloudwatch; reserved vs used (modelled) panels; "
+        "custom metrics per cluster, task and service, prorated hourly",
+    ),
 )
 
 
