@@ -178,12 +178,15 @@ def test_errors_use_cloudwatch_codes(cw, lab):
 
 
 def test_the_aws_cli_reads_the_same_datapoints(cw, lab):
-    out = lab.aws(
-        "cloudwatch get-metric-statistics --namespace ECS/ContainerInsights "
-        "--metric-name CpuReserved --dimensions Name=ClusterName,Value=MyCluster "
-        "--start-time 2025-01-06T09:00:00Z --end-time 2025-01-06T09:20:00Z "
-        "--period 600 --statistics Maximum"
-    )
+    try:
+        out = lab.aws(
+            "cloudwatch get-metric-statistics --namespace ECS/ContainerInsights "
+            "--metric-name CpuReserved --dimensions Name=ClusterName,Value=MyCluster "
+            "--start-time 2025-01-06T09:00:00Z --end-time 2025-01-06T09:20:00Z "
+            "--period 600 --statistics Maximum"
+        )
+    finally:
+        lab._server.stop()  # puts this process's AWS_* environment back
     points = sorted(out["Datapoints"], key=lambda p: p["Timestamp"])
     # The CLI prints the JSON protocol's epoch seconds (09:00 and 09:10 UTC).
     t0900 = pd.Timestamp("2025-01-06 09:00", tz="UTC").timestamp()
