@@ -57,11 +57,16 @@ class Lab:
         account_id: str = "123456789012",
         start: datetime = EPOCH_START,
         prices: str | os.PathLike | None = None,
+        insights_utilization: float = 0.3,
     ) -> None:
         if not (isinstance(account_id, str) and len(account_id) == 12 and account_id.isdigit()):
             raise ValueError("account_id must be 12 digits, like '123456789012'")
+        if not 0 < float(insights_utilization) <= 1:
+            raise ValueError("insights_utilization is a share of the reservation: 0 < it <= 1")
         self.region = region
         self.seed = int(seed)
+        #: Container Insights' modelled mean share of a task's reservation in use (a model).
+        self.insights_utilization = float(insights_utilization)
         self.account_id = account_id
         self.start = start
         self._lock = threading.RLock()
@@ -236,6 +241,7 @@ class Lab:
             "seed": self.seed,
             "account_id": self.account_id,
             "start": self.start.isoformat(),
+            "insights_utilization": self.insights_utilization,
             "prices": {
                 k: [p.usd, p.unit, p.source] for k, p in sorted(self.prices.overrides.items())
             },
@@ -288,6 +294,7 @@ class Lab:
             seed=header["seed"],
             account_id=header["account_id"],
             start=datetime.fromisoformat(header["start"]),
+            insights_utilization=header.get("insights_utilization", 0.3),
         )
         from .domain.billing.prices import Price
 
@@ -398,6 +405,47 @@ class Lab:
             events = self.events
             now = self.now
         return costs(events, self.prices, now, start=start, end=end, freq=freq, by=by)
+
+    def metrics(
+        self,
+        level: str = "cluster",
+        *,
+        start: datetime | None = None,
+        end: datetime | None = None,
+        period: str = "1min",
+        published: bool = False,
+    ) -> pd.DataFrame:
+        """Container Insights metrics (``ECS/ContainerInsights``) at ``level`` ("cluster",
+        "service" or "family"): one row per group, minute and metric with value, unit and
+        ``reported``. ``published=True`` keeps what CloudWatch would hold (documented metrics,
+        Container Insights on, RUNNING tasks). CPU/memory utilisation is modelled from
+        ``insights_utilization``; see ``ecslab.domain.insights``."""
+        from .domain.insights import metrics
+
+        with self._lock:
+            events = self.events
+            now = self.now
+        return metrics(
+            events,
+            now,
+            level=level,
+            start=start,
+            end=end,
+            period=period,
+            utilization=self.insights_utilization,
+            seed=self.seed,
+            published=published,
+        )
+
+    def insights_metric_count(self) -> pd.DataFrame:
+        """How many Container Insights custom metrics each cluster reports over time (what its
+        bill counts): one row per change with time, cluster, metrics, running_tasks, services
+        (with running tasks) and insights (on/off). See ``ecslab.domain.billing.insights``."""
+        from .domain.billing.insights import metric_counts
+
+        with self._lock:
+            events = self.events
+        return metric_counts(events)
 
     def compare_launch_types(self, **workload):
         """Fargate vs EC2 for a workload (``cpu``, ``memory``, ``count``, ``hours``,

@@ -61,3 +61,23 @@ def test_bench_services_small():
     assert header.split()[:3] == ["instances", "services", "tasks"]
     assert half.split()[-1] == "5/5" and full.split()[-1] == "10/10"
     assert ratio.startswith("per-task cost ratio (full / half size): ")
+
+
+def test_bench_insights_small():
+    """The Container Insights benchmark at a small size; it asserts against its row-by-row loop."""
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "bench_insights.py"), "--small"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    assert lines[0].startswith("50,000 rows") and "vs row-by-row" in lines[-1]
+    assert [ln.split("  ")[0] for ln in lines[2:7]] == [
+        "metrics(level=cluster)",
+        "metrics(level=family)",
+        "metrics(level=service)",
+        "metrics(level=service, published=True)",
+        "Container Insights bill by hour",
+    ]

@@ -2,6 +2,7 @@
 
 import pandas as pd
 import pytest
+from taskkit import fargate_def, subnets
 
 from ecslab import Lab
 from ecslab.domain.billing import COST_COLUMNS
@@ -17,47 +18,64 @@ def test_ecs_itself_is_free():
     assert c.empty and lab.costs(by="resource_type").empty
 
 
+def _fargate_ci(lab, settings=None, seconds=36000) -> pd.Timestamp:
+    """Cluster ``ci`` running one Fargate task (``sleep seconds``); returns when it is RUNNING."""
+    ecs = lab.client("ecs")
+    ecs.create_cluster(clusterName="ci", settings=settings or [])
+    td = fargate_def(lab, "web", command=("sleep", str(seconds)))
+    net = {"awsvpcConfiguration": {"subnets": subnets(lab), "assignPublicIp": "ENABLED"}}
+    arn = ecs.run_task(
+        cluster="ci", taskDefinition=td, launchType="FARGATE", networkConfiguration=net
+    )["tasks"][0]["taskArn"]
+    lab.advance("1m")
+    task = ecs.describe_tasks(cluster="ci", tasks=[arn])["tasks"][0]
+    return pd.Timestamp(task["startedAt"])
+
+
+def _insights(c: pd.DataFrame) -> pd.DataFrame:
+    return c[c["resource_type"] == "container-insights"]
+
+
 def test_container_insights_prorated_hourly():
     lab = Lab()
-    ecs = lab.client("ecs")
-    ecs.create_cluster(
-        clusterName="ci", settings=[{"name": "containerInsights", "value": "enabled"}]
-    )
-    lab.advance("90m")
-    c = lab.costs()
-    # 8 cluster metrics x 1.5 h / 730 h per month x $0.30 per metric-month.
-    assert c["cost"].sum() == pytest.approx(8 * 1.5 / 730 * 0.30)
+    running = _fargate_ci(lab, [{"name": "containerInsights", "value": "enabled"}])
+    lab.advance("89m")  # now 10:30
+    c = _insights(lab.costs())
+    # (8 cluster + 6 task) metrics from RUNNING until now / 730 h per month x $0.30 per metric-month.
+    first = (pd.Timestamp("2025-01-06 10:00", tz="UTC") - running).total_seconds() / 3600
+    assert c["cost"].sum() == pytest.approx(14 * (first + 0.5) / 730 * 0.30)
     assert c["hour"].tolist() == [
         pd.Timestamp("2025-01-06 09:00", tz="UTC"),
         pd.Timestamp("2025-01-06 10:00", tz="UTC"),
     ]
-    assert c["quantity"].tolist() == pytest.approx([8 / 730, 8 * 0.5 / 730])
+    assert c["quantity"].tolist() == pytest.approx([14 * first / 730, 14 * 0.5 / 730])
     assert set(c["unit"]) == {"metric-months"}
 
 
 def test_insights_off_costs_nothing_and_switching_on_starts_the_meter():
     lab = Lab()
     ecs = lab.client("ecs")
-    ecs.create_cluster(clusterName="ci")
-    lab.advance("1h")
-    assert lab.costs().empty
+    _fargate_ci(lab)
+    lab.advance("59m")  # 10:00
+    assert _insights(lab.costs()).empty
     ecs.update_cluster_settings(
         cluster="ci", settings=[{"name": "containerInsights", "value": "enabled"}]
     )
     lab.advance("1h")
-    ecs.delete_cluster(cluster="ci")
+    ecs.update_cluster_settings(
+        cluster="ci", settings=[{"name": "containerInsights", "value": "disabled"}]
+    )
     lab.advance("1h")
-    assert lab.costs()["cost"].sum() == pytest.approx(8 / 730 * 0.30)
+    assert _insights(lab.costs())["cost"].sum() == pytest.approx(14 / 730 * 0.30)
 
 
 def test_costs_are_additive_over_disjoint_windows():
     lab = Lab()
-    lab.client("ecs").create_cluster(
-        clusterName="ci", settings=[{"name": "containerInsights", "value": "enabled"}]
-    )
+    _fargate_ci(lab, [{"name": "containerInsights", "value": "enabled"}])
     lab.advance("5h")
     mid = lab.start + pd.Timedelta("2h17m")
     total = lab.costs()["cost"].sum()
+    assert _insights(lab.costs())["cost"].sum() > 0
     left = lab.costs(end=mid)["cost"].sum()
     right = lab.costs(start=mid)["cost"].sum()
     assert left + right == pytest.approx(total)
@@ -72,16 +90,14 @@ def test_region_note_and_price_override(tmp_path):
         "item,unit,usd,source,as_of\ncloudwatch:metric,month,0.36,my price list,2026-10\n"
     )
     lab = Lab(prices=csv)
-    lab.client("ecs").create_cluster(
-        clusterName="ci", settings=[{"name": "containerInsights", "value": "enabled"}]
-    )
+    _fargate_ci(lab, [{"name": "containerInsights", "value": "enabled"}])
     lab.advance("1h")
-    c = lab.costs()
-    assert c["rate"].tolist() == [0.36]
-    assert c["price_source"].tolist() == ["my price list (2026-10)"]
+    c = _insights(lab.costs())
+    assert set(c["rate"]) == {0.36}
+    assert set(c["price_source"]) == {"my price list (2026-10)"}
     assert "from the loaded price table" in c["note"].iloc[0]
     loaded = Lab.load(lab.save(tmp_path / "lab.jsonl"))
-    assert loaded.costs()["cost"].sum() == pytest.approx(c["cost"].sum())
+    assert _insights(loaded.costs())["cost"].sum() == pytest.approx(c["cost"].sum())
 
 
 def test_price_table_blank_source_and_date(tmp_path):

@@ -22,6 +22,7 @@ __all__ = [
     "cluster_deleted",
     "fargate_task_price",
     "image_tagged",
+    "insights_hourly_cost",
     "instance_registered",
     "lab_cost",
     "no_untagged_images",
@@ -144,6 +145,7 @@ def fargate_task_price(
 
 # The walkthrough's step checks (instances, task definitions, images) live in their own module.
 from .checks_cost import break_even_count, lab_cost  # noqa: E402
+from .checks_insights import insights_hourly_cost  # noqa: E402
 from .checks_steps import (  # noqa: E402
     image_tagged,
     instance_registered,

@@ -82,6 +82,13 @@ LESSONS: tuple[Lesson, ...] = (
         "trunking; Graviton and Fargate Spot; the region note and loading a price table",
     ),
     Lesson(
+        "10_container_insights.ipynb",
+        "Container Insights (metrics and their cost)",
+        "turning it on (cluster setting, account default); which metrics at which level; metrics "
+        "only for RUNNING tasks; boto3 and aws cloudwatch; reserved vs used (modelled) panels; "
+        "custom metrics per cluster, task and service, prorated hourly",
+    ),
+    Lesson(
         "12_break_it_labs.ipynb",
         "Break-it labs",
         "the classic failures reproduced and fixed: RunTask failures and the why-not-placed view; "

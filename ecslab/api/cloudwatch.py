@@ -1,24 +1,29 @@
 """CloudWatch subset for Container Insights: ListMetrics, GetMetricStatistics, GetMetricData.
 
-Only the ``ECS/ContainerInsights`` namespace has data; metrics exist for clusters while Container
-Insights is enabled on them (cluster setting or the account default at creation). Values come
-from ``ecslab.domain.insights.metrics`` (one-minute resolution, utilisation modelled).
+Only the ``ECS/ContainerInsights`` namespace has data: what ``lab.metrics(published=True)`` holds
+(``ecslab.domain.insights``): the documented metrics per dimension set, one-minute datapoints
+while Container Insights is on for the cluster and the resource has RUNNING tasks, utilisation
+modelled. As on AWS, asking for a metric or dimension set that has no data is not an error: the
+answer is simply empty. Error codes are CloudWatch's query-compatible ones
+(``InvalidParameterValue``, ``InvalidParameterCombination``, ``InvalidNextToken``).
 """
 
 from __future__ import annotations
 
+import base64
+import json
 from datetime import datetime, timezone
 
-import numpy as np
 import pandas as pd
 
-from ..core.errors import InvalidParameterException, error_for_code
-from ..domain.insights import metrics
-from .paging import page
+from ..core.errors import error_for_code
 from .registry import handler
 
 NAMESPACE = "ECS/ContainerInsights"
 InvalidParameterValueException = error_for_code("InvalidParameterValueException")
+InvalidParameterCombinationException = error_for_code("InvalidParameterCombinationException")
+InvalidNextToken = error_for_code("InvalidNextToken")
+#: dimension names (sorted) -> (metrics level, {dimension name: column})
 _DIMS = {
     ("ClusterName",): ("cluster", {"ClusterName": "cluster"}),
     ("ClusterName", "ServiceName"): (
@@ -30,93 +35,71 @@ _DIMS = {
         {"ClusterName": "cluster", "TaskDefinitionFamily": "family"},
     ),
 }
+_LIST_DIMS = {
+    "cluster": ["ClusterName"],
+    "service": ["ServiceName", "ClusterName"],
+    "family": ["TaskDefinitionFamily", "ClusterName"],
+}
+_COL = {"ClusterName": "cluster", "ServiceName": "service", "TaskDefinitionFamily": "family"}
 _STATS = ("SampleCount", "Average", "Sum", "Minimum", "Maximum")
+_PAGE = 500  # ListMetrics returns up to 500 metrics a call
 
 
 def _ts(v) -> pd.Timestamp:
     if isinstance(v, (int, float)):
         return pd.Timestamp(datetime.fromtimestamp(v, tz=timezone.utc))
-    return (
-        pd.Timestamp(v).tz_convert("UTC") if pd.Timestamp(v).tzinfo else pd.Timestamp(v, tz="UTC")
-    )
+    t = pd.Timestamp(v)
+    return t.tz_convert("UTC") if t.tzinfo else t.tz_localize("UTC")
 
 
-def _enabled_mask(lab, df: pd.DataFrame) -> np.ndarray:
-    """True where the row's cluster had Container Insights on at the row's time."""
-    ev = lab.events
-    cfg = ev[ev["kind"].isin(["ClusterCreated", "ClusterSettingsUpdated", "ClusterDeleted"])]
-    on = pd.DataFrame(
-        {
-            "time": cfg["time"].array,
-            "cluster": cfg["cluster"].astype(object).to_numpy(),
-            "on": [
-                (d.get("settings") or {}).get("containerInsights") in ("enabled", "enhanced")
-                if k != "ClusterDeleted"
-                else False
-                for k, d in zip(cfg["kind"], cfg["detail"], strict=True)
-            ],
-            "has": [
-                k == "ClusterDeleted" or "containerInsights" in (d.get("settings") or {})
-                for k, d in zip(cfg["kind"], cfg["detail"], strict=True)
-            ],
-        }
-    )
-    on = on[on["has"]].drop(columns="has").sort_values("time", kind="stable")
-    on["cluster"] = on["cluster"].astype(str)
-    on["time"] = on["time"].astype("datetime64[ns, UTC]")
-    if df.empty or on.empty:
-        return np.zeros(len(df), dtype=bool)
-    left = (
-        df[["time", "cluster"]]
-        .assign(
-            time=df["time"].astype("datetime64[ns, UTC]"),
-            cluster=df["cluster"].astype(str),
-            _i=np.arange(len(df)),
-        )
-        .sort_values("time", kind="stable")
-    )
-    merged = pd.merge_asof(left, on, on="time", by="cluster")
-    mask = np.zeros(len(df), dtype=bool)
-    mask[merged["_i"].to_numpy()] = merged["on"].fillna(False).astype(bool).to_numpy()
-    return mask
+class _Published:
+    """The published metrics of one request, computed once per level."""
+
+    def __init__(self, lab) -> None:
+        self.lab = lab
+        self._by_level: dict[str, pd.DataFrame] = {}
+
+    def level(self, level: str) -> pd.DataFrame:
+        if level not in self._by_level:
+            self._by_level[level] = self.lab.metrics(level=level, published=True)
+        return self._by_level[level]
+
+    def series(self, metric: str, dimensions: list[dict], start, end) -> pd.Series:
+        names = tuple(sorted(d["Name"] for d in dimensions))
+        if names not in _DIMS or len(set(names)) != len(names):
+            return pd.Series(dtype=float)  # no metric has that dimension set: no data
+        level, cols = _DIMS[names]
+        df = self.level(level)
+        sel = (df["metric"] == metric) & (df["time"] >= start) & (df["time"] < end)  # End exclusive
+        for d in dimensions:
+            sel &= df[cols[d["Name"]]].astype(object) == d["Value"]
+        return df[sel].set_index("time")["value"]
 
 
-def _level_of(dimensions: list[dict]) -> tuple[str, dict[str, str]]:
-    names = tuple(sorted(d["Name"] for d in dimensions))
-    if names not in _DIMS:
+def _period(value) -> int:
+    period = int(value)
+    if period < 60 or period % 60:
         raise InvalidParameterValueException(
-            f"ecslab has no ECS/ContainerInsights metrics with dimensions {list(names)}"
+            "The parameter Period must be a multiple of 60 (ecslab's Container Insights data has "
+            "one-minute resolution)."
         )
-    level, cols = _DIMS[names]
-    return level, {cols[d["Name"]]: d["Value"] for d in dimensions}
+    return period
 
 
-def _series(lab, metric: str, dimensions: list[dict], start, end) -> pd.Series:
-    level, where = _level_of(dimensions)
-    df = metrics(
-        lab.events,
-        lab.now,
-        level=level,
-        start=start,
-        end=min(end, pd.Timestamp(lab.now)),
-        seed=lab.seed,
-    )
-    if df.empty:
-        return pd.Series(dtype=float)
-    df = df[_enabled_mask(lab, df)]
-    df = df[
-        (df["metric"] == metric) & (df["time"] >= start) & (df["time"] < end)
-    ]  # EndTime is exclusive
-    for col, val in where.items():
-        df = df[df[col].astype(object) == val]
-    return df.set_index("time")["value"]
+def _window(p) -> tuple[pd.Timestamp, pd.Timestamp]:
+    start, end = _ts(p["StartTime"]), _ts(p["EndTime"])
+    if end <= start:
+        raise InvalidParameterValueException(
+            "The parameter StartTime must be less than the parameter EndTime."
+        )
+    return start, end
 
 
 def _buckets(s: pd.Series, start: pd.Timestamp, period: int) -> pd.DataFrame:
     if s.empty:
-        return pd.DataFrame(columns=list(_STATS))
-    key = start + ((s.index - start) // pd.Timedelta(seconds=period)) * pd.Timedelta(seconds=period)
-    g = s.groupby(key)
+        return pd.DataFrame(columns=list(_STATS), dtype=float)
+    step = pd.Timedelta(seconds=period)
+    g = s.groupby(start + ((s.index - start) // step) * step)
     return pd.DataFrame(
         {
             "SampleCount": g.count().astype(float),
@@ -128,35 +111,33 @@ def _buckets(s: pd.Series, start: pd.Timestamp, period: int) -> pd.DataFrame:
     )
 
 
+def _unit(metric: str) -> str:
+    if metric.startswith("Memory"):
+        return "Megabytes"
+    return "None" if metric.startswith("Cpu") else "Count"
+
+
 @handler("cloudwatch", "ListMetrics")
 def list_metrics(lab, p):
     ns = p.get("Namespace")
     out = []
     if ns in (None, NAMESPACE):
-        for level, dims in (
-            ("cluster", ["ClusterName"]),
-            ("service", ["ServiceName", "ClusterName"]),
-            ("family", ["TaskDefinitionFamily", "ClusterName"]),
-        ):
-            df = metrics(lab.events, lab.now, level=level, seed=lab.seed)
+        pub = _Published(lab)
+        for level, dims in _LIST_DIMS.items():
+            df = pub.level(level)
             if df.empty:
                 continue
-            df = df[_enabled_mask(lab, df)]
-            col = {
-                "ClusterName": "cluster",
-                "ServiceName": "service",
-                "TaskDefinitionFamily": "family",
-            }
-            for keys, _ in df.groupby([col[d] for d in dims] + ["metric"], sort=True):
+            for keys, _ in df.groupby([_COL[d] for d in dims] + ["metric"], sort=True):
                 *vals, metric = keys
-                m = {
-                    "Namespace": NAMESPACE,
-                    "MetricName": metric,
-                    "Dimensions": [
-                        {"Name": d, "Value": str(v)} for d, v in zip(dims, vals, strict=True)
-                    ],
-                }
-                out.append(m)
+                out.append(
+                    {
+                        "Namespace": NAMESPACE,
+                        "MetricName": metric,
+                        "Dimensions": [
+                            {"Name": d, "Value": str(v)} for d, v in zip(dims, vals, strict=True)
+                        ],
+                    }
+                )
     if p.get("MetricName"):
         out = [m for m in out if m["MetricName"] == p["MetricName"]]
     for f in p.get("Dimensions") or []:
@@ -168,76 +149,88 @@ def list_metrics(lab, p):
                 for d in m["Dimensions"]
             )
         ]
-    chunk, token = page(out, p, default_max=500, max_limit=500, key="_no_limit")
+    offset = 0
+    if p.get("NextToken"):
+        try:
+            offset = int(json.loads(base64.b64decode(p["NextToken"], validate=True))["offset"])
+        except Exception:
+            raise InvalidNextToken("The service cannot process the NextToken.") from None
+        if not 0 <= offset <= len(out):
+            raise InvalidNextToken("The service cannot process the NextToken.")
+    chunk = out[offset : offset + _PAGE]
+    token = None
+    if offset + _PAGE < len(out):
+        token = base64.b64encode(json.dumps({"offset": offset + _PAGE}).encode()).decode()
     return {"Metrics": chunk, "NextToken": token}
 
 
 @handler("cloudwatch", "GetMetricStatistics")
 def get_metric_statistics(lab, p):
-    start, end, period = _ts(p["StartTime"]), _ts(p["EndTime"]), int(p["Period"])
-    if period < 60 or period % 60:
-        raise InvalidParameterValueException(
-            "The parameter Period must be a multiple of 60 (ecslab stores one-minute data)."
-        )
-    if end <= start:
-        raise InvalidParameterValueException(
-            "The parameter StartTime must be less than the parameter EndTime."
-        )
+    start, end = _window(p)
+    period = _period(p["Period"])
     stats = p.get("Statistics") or []
-    if not stats or any(s not in _STATS for s in stats):
-        raise InvalidParameterException(
-            "Statistics must hold one or more of SampleCount, Average, Sum, Minimum, Maximum."
+    if p.get("ExtendedStatistics"):
+        raise InvalidParameterValueException(
+            "ecslab does not keep percentiles: ExtendedStatistics are not supported; use "
+            "Statistics (SampleCount, Average, Sum, Minimum, Maximum)."
         )
-    if p["Namespace"] != NAMESPACE:
-        return {"Label": p["MetricName"], "Datapoints": []}
-    b = _buckets(
-        _series(lab, p["MetricName"], p.get("Dimensions") or [], start, end), start, period
-    )
-    unit = (
-        "Megabytes"
-        if p["MetricName"].startswith("Memory")
-        else ("None" if p["MetricName"].startswith("Cpu") else "Count")
-    )
+    if not stats:
+        raise InvalidParameterCombinationException(
+            "Must specify either Statistics or ExtendedStatistics, but not both."
+        )
+    metric = p["MetricName"]
+    unit = _unit(metric)
+    if p["Namespace"] != NAMESPACE or p.get("Unit") not in (None, unit):
+        return {"Label": metric, "Datapoints": []}
+    s = _Published(lab).series(metric, p.get("Dimensions") or [], start, end)
+    b = _buckets(s, start, period)
     points = [
-        {"Timestamp": t.to_pydatetime(), "Unit": unit, **{s: float(row[s]) for s in stats}}
+        {"Timestamp": t.to_pydatetime(), "Unit": unit, **{st: float(row[st]) for st in stats}}
         for t, row in b.iterrows()
     ]
-    return {"Label": p["MetricName"], "Datapoints": points}
+    return {"Label": metric, "Datapoints": points}
 
 
 @handler("cloudwatch", "GetMetricData")
 def get_metric_data(lab, p):
-    start, end = _ts(p["StartTime"]), _ts(p["EndTime"])
-    results = []
+    start, end = _window(p)
+    ids = [q["Id"] for q in p["MetricDataQueries"]]
+    if len(set(ids)) != len(ids):
+        raise InvalidParameterValueException(
+            "The values for parameter Id in MetricDataQueries are not unique."
+        )
     for q in p["MetricDataQueries"]:
         if "MetricStat" not in q:
             raise InvalidParameterValueException(
                 "ecslab supports MetricStat queries, not metric math Expressions."
             )
         ms = q["MetricStat"]
-        metric = ms["Metric"]
-        stat = ms["Stat"]
-        if stat not in _STATS:
+        _period(ms["Period"])
+        if ms["Stat"] not in _STATS:
             raise InvalidParameterValueException(
-                f"Unsupported statistic {stat!r}; use one of {', '.join(_STATS)}."
+                f"Unsupported statistic {ms['Stat']!r}; ecslab supports {', '.join(_STATS)}."
             )
-        if metric.get("Namespace") != NAMESPACE:
-            b = pd.DataFrame(columns=list(_STATS))
+    pub = _Published(lab)
+    results = []
+    for q in p["MetricDataQueries"]:
+        ms = q["MetricStat"]
+        metric = ms["Metric"]
+        name = metric.get("MetricName", "")
+        wrong_unit = ms.get("Unit") not in (None, _unit(name))
+        if metric.get("Namespace") != NAMESPACE or wrong_unit:
+            b = _buckets(pd.Series(dtype=float), start, 60)
         else:
-            b = _buckets(
-                _series(lab, metric["MetricName"], metric.get("Dimensions") or [], start, end),
-                start,
-                int(ms["Period"]),
-            )
+            s = pub.series(name, metric.get("Dimensions") or [], start, end)
+            b = _buckets(s, start, int(ms["Period"]))
         if p.get("ScanBy", "TimestampDescending") == "TimestampDescending":
             b = b.iloc[::-1]
         if q.get("ReturnData", True):
             results.append(
                 {
                     "Id": q["Id"],
-                    "Label": q.get("Label") or metric["MetricName"],
+                    "Label": q.get("Label") or name,
                     "Timestamps": [t.to_pydatetime() for t in b.index],
-                    "Values": [float(v) for v in b[stat]],
+                    "Values": [float(v) for v in b[ms["Stat"]]],
                     "StatusCode": "Complete",
                 }
             )

@@ -118,6 +118,20 @@ def _json_error(lab, err: AwsError, content_type: str) -> Response:
     return Response(err.status, _headers(lab, content_type, body), body)
 
 
+def _query_compatible(service: str, resp: Response, err: AwsError) -> Response:
+    """Services that moved from the query protocol to JSON (CloudWatch) still report the old
+    error code in ``x-amzn-query-error``; botocore gives that code to the caller."""
+    model = service_model(service)
+    if "awsQueryCompatible" not in model.metadata:
+        return resp
+    code = err.code
+    if code in model.shape_names:
+        code = model.shape_for(code).metadata.get("error", {}).get("code", code)
+    fault = "Sender" if err.status < 500 else "Receiver"
+    resp.headers["x-amzn-query-error"] = f"{code};{fault}"
+    return resp
+
+
 def error_response(lab, code: str, message: str, status: int = 400) -> Response:
     """An AWS JSON-protocol error answer (for transports that reject a request themselves)."""
     return _json_error(lab, error_for_code(code, status)(message, status=status), _JSON_TYPES[1])
@@ -223,7 +237,7 @@ def _handle(lab, method: str, url: str, h: dict[str, str], body: bytes) -> Respo
     try:
         result = call(lab, service, operation, params)
     except AwsError as err:
-        return _json_error(lab, err, ctype)
+        return _query_compatible(service, _json_error(lab, err, ctype), err)
     except Exception as e:  # a bug in ecslab: never a traceback at the learner
         return _json_error(
             lab,

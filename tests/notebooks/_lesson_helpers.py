@@ -80,6 +80,20 @@ PARAMETER_SETS: dict[str, list[dict]] = {
             "exercise_instance_type": "m6g.large",
         },
     ],
+    "10_container_insights.ipynb": [
+        {},
+        {
+            "region": "us-east-1",
+            "seed": 4,
+            "cluster_name": "Shop",
+            "launch_type": "FARGATE",
+            "task_count": 2,
+            "task_cpu": 512,
+            "task_memory": 1024,
+            "utilization": 0.5,
+            "exercise_cluster": "Old",
+        },
+    ],
     "12_break_it_labs.ipynb": [
         {},
         {

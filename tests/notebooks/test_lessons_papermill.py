@@ -183,7 +183,8 @@ def test_09_defaults(run_lesson):
     r = results_of(nb)
     assert "ships no ap-east-1 prices" in r["price_note"]
     # Two m5.large from 09:00:20 to 12:00:50 (3.0083 h x $0.096), oops billed its 60 s minimum.
-    assert r["lab_bill_usd"] == {"<oops>": 0.0, "<web-1>": 0.29, "<web-2>": 0.29, "MyCluster": 0.01}
+    # Container Insights is on but no task runs: no metrics are sent, so they cost nothing.
+    assert r["lab_bill_usd"] == {"<oops>": 0.0, "<web-1>": 0.29, "<web-2>": 0.29}
     assert r["oops_billed_seconds"] == 60
     assert r["ec2_usd"] == round(2 * (3 * 3600 + 30) / 3600 * 0.096 + 60 / 3600 * 0.096, 2)
     # Host port 80: one sample-app task per instance; 16 trunked web tasks: EC2 m5.large wins.
@@ -223,6 +224,42 @@ def test_09_arm64_in_us_east_1(run_lesson):
     assert r["exercise_passed"] == [True, True]
     default = results_of(run_lesson("09_cost_fargate_vs_ec2.ipynb", {}))
     assert r["oops_billed_seconds"] == default["oops_billed_seconds"] == 60
+
+
+def test_10_defaults(run_lesson):
+    nb = run_lesson("10_container_insights.ipynb", {})
+    assert errors(nb) == []
+    r = results_of(nb)
+    # MyCluster took the account default at creation; Legacy existed before it.
+    assert r["insights_settings"] == {"Legacy": "disabled", "MyCluster": "enabled"}
+    assert set(r["listed"].values()) == {"MyCluster"} and len(r["listed"]) == 11
+    assert "RunningTaskCount / ClusterName" not in r["listed"]
+    # Three tasks RUNNING 09:01:03 .. 10:01:04: samples 09:02 .. 10:01 in 10-minute periods.
+    assert r["task_count_samples"] == [8, 10, 10, 10, 10, 10, 2]
+    assert set(r["task_count_max"]) == {3}
+    assert r["cpu_reserved_per_hour"] == [768, 768] and r["memory_reserved_cli"] == [1536, 1536]
+    assert 0.3 * 0.6 <= r["cpu_share"] <= 0.3 * 1.4
+    assert r["running_per_cluster"] == []
+    assert r["metrics_while_running"] == 8 + 6 * 3
+    hours = (3600 + 1) / 3600
+    assert r["insights_usd"] == r["by_hand_usd"] == round(26 * hours / 730 * 0.30, 6)
+    assert r["exercise_passed"] == [True]
+
+
+def test_10_fargate_in_us_east_1(run_lesson):
+    params = PARAMETER_SETS["10_container_insights.ipynb"][1]
+    nb = run_lesson("10_container_insights.ipynb", params)
+    assert errors(nb) == []
+    r = results_of(nb)
+    assert r["launch_type"] == "FARGATE" and r["region"] == "us-east-1"
+    assert r["insights_settings"] == {"Old": "disabled", "Shop": "enabled"}
+    # A Fargate-only cluster still reports ContainerInstanceCount (0) with the others.
+    assert len(r["listed"]) == 11 and set(r["listed"].values()) == {"Shop"}
+    assert r["cpu_reserved_per_hour"][0] == 1024 and set(r["task_count_max"]) == {2}
+    assert 0.5 * 0.6 <= r["cpu_share"] <= 0.5 * 1.4
+    assert r["metrics_while_running"] == 8 + 6 * 2
+    assert r["insights_usd"] == r["by_hand_usd"] > 0
+    assert r["exercise_passed"] == [True]
 
 
 def test_default_run_reproduces_the_committed_results(run_lesson):

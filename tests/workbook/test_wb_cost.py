@@ -130,7 +130,24 @@ def billed_lab(tmp_path):
         IamInstanceProfile={"Name": "ecsInstanceRole"},
         TagSpecifications=[{"ResourceType": "instance", "Tags": [{"Key": "Name", "Value": "web"}]}],
     )
-    lab.advance("90m")
+    lab.advance("1m")
+    # An EC2 task keeps Container Insights reporting (metrics need RUNNING tasks); EC2 tasks
+    # themselves add nothing to the bill.
+    ecs = lab.client("ecs")
+    td = ecs.register_task_definition(
+        family="app",
+        containerDefinitions=[
+            {
+                "name": "app",
+                "image": "busybox",
+                "cpu": 256,
+                "memory": 512,
+                "command": ["sleep", "99999"],
+            }
+        ],
+    )["taskDefinition"]["taskDefinitionArn"]
+    assert ecs.run_task(cluster="MyCluster", taskDefinition=td)["failures"] == []
+    lab.advance("89m")
     ec2.terminate_instances(InstanceIds=[run["Instances"][0]["InstanceId"]])
     lab.advance("30m")  # a terminated instance is still described (with its tags) for an hour
     return lab

@@ -11,6 +11,7 @@ from .bill import cost_breakdown_figure, cost_over_time_figure
 from .classreport import class_report_figure
 from .cost import cost_vs_count_figure
 from .eni import eni_capacity_figure
+from .insights import insights_cost_figure, insights_figure
 from .pricing import hourly_price_figure
 from .steps import fargate_sizes_figure, registered_memory_figure, repository_images_figure
 from .timeline import event_timeline_figure
@@ -25,6 +26,8 @@ __all__ = [
     "eni_capacity_figure",
     "event_timeline_figure",
     "fargate_sizes_figure",
+    "insights_cost_figure",
+    "insights_figure",
     "hourly_price_figure",
     "registered_memory_figure",
     "repository_images_figure",

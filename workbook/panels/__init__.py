@@ -9,6 +9,7 @@ from .clock import ClockPanel
 from .cluster import ClusterPanel
 from .cost import CostExplorer
 from .eni import EniExplorer
+from .insights import InsightsPanel
 from .instance import InstanceLaunchPanel
 from .registry import RegistryPanel
 from .taskdef import TaskDefinitionPanel
@@ -20,6 +21,7 @@ __all__ = [
     "ClusterPanel",
     "CostExplorer",
     "EniExplorer",
+    "InsightsPanel",
     "InstanceLaunchPanel",
     "RegistryPanel",
     "TaskDefinitionPanel",

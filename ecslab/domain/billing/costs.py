@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .intervals import _empty, ec2_intervals, ecr_intervals, fargate_intervals, insights_intervals
+from .insights import insights_intervals
+from .intervals import _empty, ec2_intervals, ecr_intervals, fargate_intervals
 from .prices import PriceBook
 
 __all__ = ["costs", "intervals", "COST_COLUMNS"]

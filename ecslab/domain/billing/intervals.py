@@ -18,7 +18,6 @@ __all__ = [
     "ec2_intervals",
     "fargate_intervals",
     "ecr_intervals",
-    "insights_intervals",
 ]
 
 INTERVAL_COLUMNS = [
@@ -217,103 +216,6 @@ def ecr_intervals(events: pd.DataFrame, prices: PriceBook, now: pd.Timestamp) ->
             "t1": st["t1"].array,
             "unit": "GB-months",
             "per_hour": st["level"].to_numpy() / GIB / HOURS_PER_MONTH,
-            "rate": price.usd,
-            "price_source": price.source,
-        }
-    )
-
-
-#: Metrics per resource for Container Insights cost, per the seed walkthrough.
-INSIGHTS_METRICS = {"cluster": 8, "task": 6, "service": 11}
-
-
-def insights_intervals(events: pd.DataFrame, prices: PriceBook, now: pd.Timestamp) -> pd.DataFrame:
-    """Custom metrics reported while Container Insights is on for a cluster, prorated hourly."""
-    k = events["kind"]
-    rel = events[
-        k.isin(
-            [
-                "ClusterCreated",
-                "ClusterSettingsUpdated",
-                "ClusterDeleted",
-                "TaskRunning",
-                "TaskStopped",
-                "ServiceCreated",
-                "ServiceDeleted",
-            ]
-        )
-    ]
-    if rel.empty:
-        return _empty()
-    rel = rel.sort_values("seq")
-    # Insights on/off per cluster as a step function.
-    setting = [
-        (
-            1.0
-            if (d.get("settings") or {}).get("containerInsights") in ("enabled", "enhanced")
-            else 0.0
-        )
-        if kind != "ClusterDeleted"
-        else 0.0
-        for kind, d in zip(rel["kind"], rel["detail"], strict=True)
-    ]
-    is_cfg = (
-        rel["kind"].isin(["ClusterCreated", "ClusterSettingsUpdated", "ClusterDeleted"]).to_numpy()
-    )
-    has_insights = np.array(
-        [
-            ("settings" in d and "containerInsights" in (d.get("settings") or {}))
-            or kind == "ClusterDeleted"
-            for kind, d in zip(rel["kind"], rel["detail"], strict=True)
-        ]
-    )
-    cfg = pd.DataFrame(
-        {"time": rel["time"].array, "cluster": rel["cluster"].to_numpy(), "on": setting}
-    )[is_cfg & has_insights]
-    # Metric count per cluster from tasks (RUNNING..STOPPED) and services (created..deleted).
-    weights = {"TaskRunning": 6, "TaskStopped": -6, "ServiceCreated": 11, "ServiceDeleted": -11}
-    w = rel["kind"].map(weights).fillna(0).astype(float).to_numpy()
-    base = pd.DataFrame({"time": rel["time"].array, "cluster": rel["cluster"].to_numpy(), "n": w})
-    created = rel["kind"].to_numpy() == "ClusterCreated"
-    base.loc[created, "n"] = INSIGHTS_METRICS["cluster"]
-    base.loc[rel["kind"].to_numpy() == "ClusterDeleted", "n"] = -INSIGHTS_METRICS["cluster"]
-    if cfg.empty:
-        return _empty()
-    times = (
-        pd.concat([base[["time", "cluster"]], cfg[["time", "cluster"]]])
-        .drop_duplicates()
-        .sort_values(["cluster", "time"], kind="stable")
-    )
-    n = (
-        base.groupby(["cluster", "time"], as_index=False)["n"]
-        .sum()
-        .sort_values(["cluster", "time"])
-    )
-    n["count"] = n.groupby("cluster")["n"].cumsum()
-    grid = pd.merge_asof(
-        times.sort_values("time"),
-        n.sort_values("time")[["time", "cluster", "count"]],
-        on="time",
-        by="cluster",
-    )
-    grid = pd.merge_asof(grid.sort_values("time"), cfg.sort_values("time"), on="time", by="cluster")
-    grid = grid.fillna({"count": 0, "on": 0}).sort_values(["cluster", "time"], kind="stable")
-    grid["metrics"] = grid["count"] * grid["on"]
-    grid["t1"] = grid.groupby("cluster")["time"].shift(-1).fillna(now)
-    grid = grid[(grid["metrics"] > 0) & (grid["t1"] > grid["time"])]
-    price = prices.cloudwatch_metric_month(1)
-    return pd.DataFrame(
-        {
-            "resource": grid["cluster"].to_numpy(),
-            "resource_type": "container-insights",
-            "launch_type": None,
-            "cluster": grid["cluster"].to_numpy(),
-            "service": None,
-            "task": None,
-            "t0": grid["time"].array,
-            "t1": grid["t1"].array,
-            "unit": "metric-months",
-            "per_hour": grid["metrics"].to_numpy() / HOURS_PER_MONTH,
             "rate": price.usd,
             "price_source": price.source,
         }

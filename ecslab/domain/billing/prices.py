@@ -26,7 +26,8 @@ from ...core import catalog
 __all__ = ["PriceBook", "Price", "HOURS_PER_MONTH", "CW_METRIC_TIERS"]
 
 HOURS_PER_MONTH = 730  # AWS prorates monthly prices over 730 hours
-#: CloudWatch custom metrics, USD per metric-month (us-east-1; ecs_facts.md section J).
+#: CloudWatch custom metrics, USD per metric-month (us-east-1; ecs_facts.md section J): (tier
+#: width in metric-months, rate): first 10,000, next 240,000, next 750,000, then the rest.
 CW_METRIC_TIERS = ((10_000, 0.30), (240_000, 0.10), (750_000, 0.05), (float("inf"), 0.02))
 ECR_STORAGE_GB_MONTH = 0.10  # us-east-1, private repositories (ecs_facts.md section K; [V3])
 SHIPPED_SOURCE = "us-east-1 list price shipped with ecslab"
@@ -131,6 +132,12 @@ class PriceBook:
         return self._get("ecr:storage_gb", ECR_STORAGE_GB_MONTH, "month")
 
     def cloudwatch_metric_month(self, nth_metric: float = 1) -> Price:
-        """Tiered: the rate for the tier that metric number ``nth_metric`` falls in."""
-        shipped = next(rate for limit, rate in CW_METRIC_TIERS if nth_metric <= limit)
+        """Tiered: the rate for the tier that metric-month number ``nth_metric`` of the calendar
+        month falls in (the tier table gives each tier's width: first 10,000, next 240,000 ...)."""
+        upper, shipped = 0.0, CW_METRIC_TIERS[-1][1]
+        for width, rate in CW_METRIC_TIERS:
+            upper += width
+            if nth_metric <= upper:
+                shipped = rate
+                break
         return self._get("cloudwatch:metric", shipped, "month")
