@@ -242,3 +242,32 @@ def test_level_and_utilisation_are_checked():
         "unit",
         "reported",
     ]
+
+
+def test_service_level_metrics_from_a_real_service(lab, launch):
+    """DesiredTaskCount follows CreateService and UpdateService; RunningTaskCount the tasks."""
+    import servicekit
+
+    ecs = lab.client("ecs")
+    ecs.create_cluster(
+        clusterName="MyCluster", settings=[{"name": "containerInsights", "value": "enabled"}]
+    )
+    launch(
+        "m5.large",
+        user_data="#!/bin/bash\necho ECS_CLUSTER=MyCluster >> /etc/ecs/ecs.config",
+        MinCount=2,
+        MaxCount=2,
+    )
+    lab.advance("2m")
+    td = servicekit.sample_app(lab)
+    ecs.create_service(cluster="MyCluster", serviceName="web", taskDefinition=td, desiredCount=2)
+    lab.advance("5m")
+    ecs.update_service(cluster="MyCluster", service="web", desiredCount=3)
+    lab.advance("5m")
+    m = lab.metrics(level="service", published=False)
+    web = m[(m["service"] == "web")]
+    last = web[web["time"] == web["time"].max()].set_index("metric")["value"]
+    assert last["DesiredTaskCount"] == 3
+    assert last["RunningTaskCount"] == 3
+    early = web[(web["time"] == lab.start + pd.Timedelta("6m"))].set_index("metric")["value"]
+    assert early["DesiredTaskCount"] == 2
