@@ -23,6 +23,7 @@ __all__ = [
     "ami_id",
     "arch_of",
     "container_instances_table",
+    "name_tags",
     "readable",
     "registration_status",
     "registered_memory_table",
@@ -72,6 +73,11 @@ def ami_id(lab, arch: str = "x86_64", ecs_optimized: bool = True) -> str:
     """The AMI id an SSM public parameter names (as ``aws ssm get-parameters`` returns it)."""
     names = ECS_AMI_PARAMETERS if ecs_optimized else PLAIN_AMI_PARAMETERS
     return client(lab, "ssm").get_parameter(Name=names[arch])["Parameter"]["Value"]
+
+
+def name_tags(lab) -> dict[str, str]:
+    """EC2 instance id -> its ``Name`` tag (instances without one are left out)."""
+    return _name_tags(lab)
 
 
 def _name_tags(lab) -> dict[str, str]:

@@ -10,8 +10,10 @@ from __future__ import annotations
 from .bill import cost_breakdown_figure, cost_over_time_figure
 from .cost import cost_vs_count_figure
 from .eni import eni_capacity_figure
+from .placement import placement_figure
 from .pricing import hourly_price_figure
 from .steps import fargate_sizes_figure, registered_memory_figure, repository_images_figure
+from .task_timeline import task_timeline_figure
 from .timeline import event_timeline_figure
 from .utilization import cost_vs_utilization_figure
 
@@ -24,6 +26,8 @@ __all__ = [
     "event_timeline_figure",
     "fargate_sizes_figure",
     "hourly_price_figure",
+    "placement_figure",
     "registered_memory_figure",
     "repository_images_figure",
+    "task_timeline_figure",
 ]

@@ -10,6 +10,8 @@ from .cost import CostExplorer
 from .eni import EniExplorer
 from .instance import InstanceLaunchPanel
 from .registry import RegistryPanel
+from .run_task import RunTaskPanel
+from .scrubber import TimeScrubber
 from .taskdef import TaskDefinitionPanel
 
 __all__ = [
@@ -20,5 +22,7 @@ __all__ = [
     "EniExplorer",
     "InstanceLaunchPanel",
     "RegistryPanel",
+    "RunTaskPanel",
     "TaskDefinitionPanel",
+    "TimeScrubber",
 ]
