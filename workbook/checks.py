@@ -29,6 +29,7 @@ __all__ = [
     "no_untagged_images",
     "taskdef_deregistered",
     "taskdef_registered",
+    "tasks_running",
 ]
 
 
@@ -198,3 +199,4 @@ from .checks_steps import (  # noqa: E402
     taskdef_deregistered,
     taskdef_registered,
 )
+from .checks_tasks import tasks_running  # noqa: E402

@@ -23,6 +23,7 @@ __all__ = [
     "ami_id",
     "arch_of",
     "container_instances_table",
+    "launch_fleet",
     "name_tags",
     "readable",
     "registration_status",
@@ -276,3 +277,36 @@ class InstanceLauncher:
             )
         cols = ["instance", "type", "state", "cluster", "ecs_status", "diagnosis"]
         return pd.DataFrame(rows, columns=cols).set_index("instance")
+
+
+def launch_fleet(
+    lab, cluster: str, instance_type: str, names: list[str], subnets: list[str] | None = None
+) -> list[str]:
+    """Launch one ECS-optimized instance per name (``Name`` tag), joining ``cluster`` with
+    ``ecsInstanceRole``, round-robin over ``subnets`` (default: the lab's public subnets, one per
+    zone, in zone order). Returns the instance ids; advance the clock to let them register."""
+    ec2 = client(lab, "ec2")
+    if subnets is None:
+        found = ec2.describe_subnets()["Subnets"]
+        subnets = [
+            s["SubnetId"]
+            for s in sorted(found, key=lambda s: s["AvailabilityZone"])
+            if s["MapPublicIpOnLaunch"]
+        ]
+    ami = ami_id(lab, arch_of(instance_type))
+    ids = []
+    for i, name in enumerate(names):
+        resp = ec2.run_instances(
+            ImageId=ami,
+            InstanceType=instance_type,
+            MinCount=1,
+            MaxCount=1,
+            UserData=user_data_for(cluster),
+            IamInstanceProfile={"Name": "ecsInstanceRole"},
+            SubnetId=subnets[i % len(subnets)],
+            TagSpecifications=[
+                {"ResourceType": "instance", "Tags": [{"Key": "Name", "Value": name}]}
+            ],
+        )
+        ids.append(resp["Instances"][0]["InstanceId"])
+    return ids
