@@ -79,7 +79,9 @@ def tasks_running(
     if network_mode is not None:
         ecs = client(lab, "ecs")
         modes = {
-            ecs.describe_task_definition(taskDefinition=a)["taskDefinition"].get("networkMode", "bridge")
+            ecs.describe_task_definition(taskDefinition=a)["taskDefinition"].get(
+                "networkMode", "bridge"
+            )
             for a in {t["taskDefinitionArn"] for t in running}
         }
         if modes != {network_mode}:
