@@ -81,3 +81,17 @@ def test_bench_insights_small():
         "metrics(level=service, published=True)",
         "Container Insights bill by hour",
     ]
+
+
+def test_bench_widgets_placement_loop_small():
+    """The placement-map loop of bench_widgets.py, in-process with a few updates."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        import bench_widgets
+    finally:
+        sys.path.pop(0)
+    loop = bench_widgets.PLACEMENT_LOOP.replace("range(40)", "range(4)")
+    res = bench_widgets.in_process(loop)
+    assert res["instances"] == 100 and res["tasks"] == 600 + 20
+    assert len(res["redraw"]) == len(res["action"]) == 2
+    assert all(t > 0 for t in res["redraw"] + res["action"])

@@ -28,6 +28,7 @@ __all__ = [
     "no_untagged_images",
     "taskdef_deregistered",
     "taskdef_registered",
+    "tasks_running",
 ]
 
 
@@ -153,3 +154,4 @@ from .checks_steps import (  # noqa: E402
     taskdef_deregistered,
     taskdef_registered,
 )
+from .checks_tasks import tasks_running  # noqa: E402

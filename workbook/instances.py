@@ -7,6 +7,7 @@ back through the ECS API, ``lab.agent_log`` and ``lab.diagnose_instance``.
 from __future__ import annotations
 
 import re
+import weakref
 from dataclasses import dataclass
 
 import pandas as pd
@@ -23,6 +24,8 @@ __all__ = [
     "ami_id",
     "arch_of",
     "container_instances_table",
+    "launch_fleet",
+    "name_tags",
     "readable",
     "registration_status",
     "registered_memory_table",
@@ -74,6 +77,20 @@ def ami_id(lab, arch: str = "x86_64", ecs_optimized: bool = True) -> str:
     return client(lab, "ssm").get_parameter(Name=names[arch])["Parameter"]["Value"]
 
 
+_NAMES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def name_tags(lab) -> dict[str, str]:
+    """EC2 instance id -> its ``Name`` tag (instances without one are left out). Cached until the
+    next EC2 call that changed something (DescribeInstances of 100 instances takes ~30 ms)."""
+    ev = lab.events
+    mark = int(((ev["origin"] == "input") & (ev["service"] == "ec2")).sum())
+    got = _NAMES.get(lab)
+    if got is None or got[0] != mark:
+        got = _NAMES[lab] = (mark, _name_tags(lab))
+    return dict(got[1])
+
+
 def _name_tags(lab) -> dict[str, str]:
     out = {}
     for r in client(lab, "ec2").describe_instances()["Reservations"]:
@@ -88,7 +105,7 @@ def readable(lab, text: str) -> str:
     """``text`` with EC2 instance ids shown as their Name tag (``<web-1>``, else ``i-…``) and
     32-hex resource ids (container instances, tasks) as ``…``, subnet ids as ``subnet-…``: ids differ between seeds, names
     do not, so lesson outputs compare across runs."""
-    names = _name_tags(lab)
+    names = name_tags(lab)
     text = _INSTANCE_ID.sub(lambda m: f"<{names[m[0]]}>" if m[0] in names else "i-…", text)
     return _SUBNET.sub("subnet-…", _HEX32.sub("…", text))
 
@@ -270,3 +287,36 @@ class InstanceLauncher:
             )
         cols = ["instance", "type", "state", "cluster", "ecs_status", "diagnosis"]
         return pd.DataFrame(rows, columns=cols).set_index("instance")
+
+
+def launch_fleet(
+    lab, cluster: str, instance_type: str, names: list[str], subnets: list[str] | None = None
+) -> list[str]:
+    """Launch one ECS-optimized instance per name (``Name`` tag), joining ``cluster`` with
+    ``ecsInstanceRole``, round-robin over ``subnets`` (default: the lab's public subnets, one per
+    zone, in zone order). Returns the instance ids; advance the clock to let them register."""
+    ec2 = client(lab, "ec2")
+    if subnets is None:
+        found = ec2.describe_subnets()["Subnets"]
+        subnets = [
+            s["SubnetId"]
+            for s in sorted(found, key=lambda s: s["AvailabilityZone"])
+            if s["MapPublicIpOnLaunch"]
+        ]
+    ami = ami_id(lab, arch_of(instance_type))
+    ids = []
+    for i, name in enumerate(names):
+        resp = ec2.run_instances(
+            ImageId=ami,
+            InstanceType=instance_type,
+            MinCount=1,
+            MaxCount=1,
+            UserData=user_data_for(cluster),
+            IamInstanceProfile={"Name": "ecsInstanceRole"},
+            SubnetId=subnets[i % len(subnets)],
+            TagSpecifications=[
+                {"ResourceType": "instance", "Tags": [{"Key": "Name", "Value": name}]}
+            ],
+        )
+        ids.append(resp["Instances"][0]["InstanceId"])
+    return ids

@@ -75,6 +75,20 @@ LESSONS: tuple[Lesson, ...] = (
         "images; retag without pulling; deleting; podman and skopeo",
     ),
     Lesson(
+        "05_running_tasks.ipynb",
+        "Running tasks",
+        "run-task / list-tasks / describe-tasks (walkthrough step 4); the lifecycle and its "
+        "timestamps on a timeline; binpack, spread and random; distinctInstance and memberOf; "
+        "failure reasons and the why-not-placed table; essential containers; awslogs; ECS Exec",
+    ),
+    Lesson(
+        "07_networking_and_eni_trunking.ipynb",
+        "Networking and ENI trunking",
+        "bridge (static and dynamic host ports), host, awsvpc (an ENI per task) and none; "
+        "RESOURCE:PORTS and RESOURCE:ENI; the awsvpcTrunking setting for new instances only "
+        "(t3 unsupported); the capacity explorer",
+    ),
+    Lesson(
         "09_cost_fargate_vs_ec2.ipynb",
         "Cost: Fargate vs EC2",
         "the lab's bill with lab.costs(); idle instances and the 60 s minimum; workloads compared "

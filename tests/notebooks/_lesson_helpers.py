@@ -67,6 +67,28 @@ PARAMETER_SETS: dict[str, list[dict]] = {
             "architecture": "arm64",
         },
     ],
+    "05_running_tasks.ipynb": [
+        {},
+        {
+            "region": "us-east-1",
+            "seed": 3,
+            "cluster_name": "Batch",
+            "instance_type": "m7g.large",
+            "names": ["arm-1", "arm-2", "arm-3"],
+            "exercise_count": 3,
+        },
+    ],
+    "07_networking_and_eni_trunking.ipynb": [
+        {},
+        {
+            "region": "us-east-1",
+            "seed": 3,
+            "instance_type": "c5.large",
+            "burst_type": "t3a.medium",
+            "task_cpu": 1024,
+            "task_memory": 2048,
+        },
+    ],
     "09_cost_fargate_vs_ec2.ipynb": [
         {},
         {

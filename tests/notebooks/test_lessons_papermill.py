@@ -313,3 +313,75 @@ def test_12_other_variants_in_us_east_1(run_lesson):
     assert "given values: 1024 CPU, 512 memory." in "\n".join(
         o.get("text", "") for c in nb.cells if "size.start" in c.source for o in c.outputs
     )
+def test_05_defaults(run_lesson):
+    nb = run_lesson("05_running_tasks.ipynb", {})
+    assert errors(nb) == []
+    r = results_of(nb)
+    # Walkthrough step 4: PENDING at run-task, RUNNING 10 s later, STOPPED (exit 0) after 360 s.
+    assert r["step4"] == {
+        "run": "PENDING",
+        "after_10s": "RUNNING",
+        "after_370s": "STOPPED",
+        "exit_code": 0,
+        "stop_code": "EssentialContainerExited",
+    }
+    assert r["lifecycle_seconds"]["startedAt"] == 3.055
+    assert r["lifecycle_seconds"]["executionStoppedAt"] - r["lifecycle_seconds"]["startedAt"] == 360
+    # binpack: one instance; static host port 80: one per instance (6 of 8, RESOURCE:PORTS).
+    assert r["instances_used"]["binpack-demo"] == 1 and r["instances_used"]["sample-app"] == 6
+    assert r["placed"] == {"big": 1, "sample-app": 6}
+    assert r["failures"] == {"big": ["RESOURCE:MEMORY"], "sample-app": ["RESOURCE:PORTS"]}
+    # The non-essential container exited 1 without stopping the task; the essential one's exit did.
+    assert r["two_containers"] == {"stop_code": "EssentialContainerExited", "exit_codes": [0, 1]}
+    assert r["exercise_passed"] == [True, True]
+    assert r["cli_commands"] == [
+        "aws ecs run-task",
+        "aws ecs list-tasks",
+        "aws ecs describe-tasks",
+        "aws ecs stop-task",
+    ]
+
+
+def test_05_arm64_three_instances_in_us_east_1(run_lesson):
+    nb = run_lesson("05_running_tasks.ipynb", PARAMETER_SETS["05_running_tasks.ipynb"][1])
+    assert errors(nb) == []
+    r = results_of(nb)
+    assert r["region"] == "us-east-1" and r["step4"]["exit_code"] == 0
+    assert r["placed"] == {"big": 0, "sample-app": 3}  # 3 instances, one port 80 each
+    assert r["instances_used"]["binpack-demo"] == 1
+    assert r["exercise_passed"] == [True, True]  # 3 tasks, one per zone
+
+
+def test_07_defaults(run_lesson):
+    nb = run_lesson("07_networking_and_eni_trunking.ipynb", {})
+    assert errors(nb) == []
+    r = results_of(nb)
+    assert r["static80_placed"] == 1 and r["static80_failures"] == ["RESOURCE:PORTS"]
+    assert r["dynamic_ports_in_range"] is True and r["dynamic_ports"] == 3
+    assert r["hostnet_failures"] == ["RESOURCE:PORTS"]
+    # 2 ENI slots on the untrunked m5.large; after the setting, 10 on a new one, 2 on the t3.
+    assert r["api_placed"] == [2, 10] and r["api_failures"] == ["RESOURCE:ENI"]
+    assert r["eni_capacity"] == {"web-1": 2, "web-2": 10, "burst": 2}
+    assert r["trunk_eni"] == {"web-1": False, "web-2": True, "burst": False, "dense": True}
+    assert r["effective_capacity"]["m5.large"] == 8 and r["effective_capacity"]["t3.medium"] == 2
+    assert r["exercise_passed"] == [True, True]
+
+
+def test_07_c5_and_t3a_in_us_east_1(run_lesson):
+    nb = run_lesson(
+        "07_networking_and_eni_trunking.ipynb",
+        PARAMETER_SETS["07_networking_and_eni_trunking.ipynb"][1],
+    )
+    assert errors(nb) == []
+    r = results_of(nb)
+    assert r["region"] == "us-east-1"
+    assert r["eni_capacity"] == {"web-1": 2, "web-2": 10, "burst": 2}  # c5.large, t3a unsupported
+    # 1 vCPU / 2 GiB tasks: CPU or memory binds before the ENIs on the .large types.
+    assert r["effective_capacity"] == {
+        "t3.medium": 1,
+        "m5.large": 2,
+        "m5.xlarge": 4,
+        "c5.large": 1,
+        "m7g.large": 2,
+    }
+    assert r["exercise_passed"] == [True, True]

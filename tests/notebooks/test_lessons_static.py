@@ -107,6 +107,14 @@ def test_walkthrough_rows_appear_in_lessons():
         "ecr delete-repository",
         "ecr describe-images",
     } <= by_lesson["04_ecr.ipynb"]
+    assert {
+        "ecs run-task",
+        "ecs list-tasks",
+        "ecs describe-tasks",
+        "ecs stop-task",
+        "ecs execute-command",
+    } <= by_lesson["05_running_tasks.ipynb"]
+    assert {"ecs put-account-setting"} <= by_lesson["07_networking_and_eni_trunking.ipynb"]
 
 
 @pytest.mark.parametrize("name", lesson_ids())

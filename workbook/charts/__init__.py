@@ -12,8 +12,10 @@ from .classreport import class_report_figure
 from .cost import cost_vs_count_figure
 from .eni import eni_capacity_figure
 from .insights import insights_cost_figure, insights_figure
+from .placement import placement_figure
 from .pricing import hourly_price_figure
 from .steps import fargate_sizes_figure, registered_memory_figure, repository_images_figure
+from .task_timeline import task_timeline_figure
 from .timeline import event_timeline_figure
 from .utilization import cost_vs_utilization_figure
 
@@ -29,6 +31,8 @@ __all__ = [
     "insights_cost_figure",
     "insights_figure",
     "hourly_price_figure",
+    "placement_figure",
     "registered_memory_figure",
     "repository_images_figure",
+    "task_timeline_figure",
 ]

@@ -12,6 +12,8 @@ from .eni import EniExplorer
 from .insights import InsightsPanel
 from .instance import InstanceLaunchPanel
 from .registry import RegistryPanel
+from .run_task import RunTaskPanel
+from .scrubber import TimeScrubber
 from .taskdef import TaskDefinitionPanel
 
 __all__ = [
@@ -24,6 +26,8 @@ __all__ = [
     "InsightsPanel",
     "InstanceLaunchPanel",
     "RegistryPanel",
+    "RunTaskPanel",
     "TaskDefinitionPanel",
     "WhyNotPlacedPanel",
+    "TimeScrubber",
 ]

@@ -71,3 +71,28 @@ class Panel:
 
 def header(text: str) -> w.HTML:
     return w.HTML(value=f"<b>{html.escape(text)}</b>")
+
+
+def sync_figure(widget, traces: list[dict], layout: dict) -> None:
+    """Make a ``go.FigureWidget`` show ``traces`` (dicts with a ``type``) and ``layout``: in place
+    inside one ``batch_update`` when the traces line up (same count, types and names), sending
+    only the properties that changed since the last sync; else by replacing the traces (a new
+    group appeared or went)."""
+    last = getattr(widget, "_ecslab_last", None)
+    same = len(widget.data) == len(traces) and all(
+        old.type == t["type"] and old.name == t.get("name")
+        for old, t in zip(widget.data, traces, strict=True)
+    )
+    if not same:
+        widget.data = ()
+        widget.add_traces([{**t} for t in traces])
+        last = None
+    with widget.batch_update():
+        if same:
+            for i, (old, t) in enumerate(zip(widget.data, traces, strict=True)):
+                before = last[i] if last is not None else {}
+                changed = {k: v for k, v in t.items() if k != "type" and before.get(k) != v}
+                if changed:
+                    old.update(changed, overwrite=True)
+        widget.layout.update(layout, overwrite=True)
+    widget._ecslab_last = traces

@@ -1,0 +1,137 @@
+"""The task timeline: a Gantt of each task's lifecycle states over simulated time, with stops,
+container exits and failed placements marked, and an optional band per deployment."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from ..palette import OKABE_ITO, ROLE, TEMPLATE
+from ..placement import STATES, task_states
+
+__all__ = ["task_timeline_figure", "deployment_bands", "STATE_COLORS"]
+
+#: One colour per state (colour-blind safe); RUNNING is the solid one to look for.
+STATE_COLORS = {
+    "PROVISIONING": OKABE_ITO["sky_blue"],
+    "PENDING": OKABE_ITO["yellow"],
+    "ACTIVATING": OKABE_ITO["orange"],
+    "RUNNING": OKABE_ITO["bluish_green"],
+    "DEACTIVATING": OKABE_ITO["reddish_purple"],
+    "STOPPING": OKABE_ITO["vermillion"],
+    "DEPROVISIONING": OKABE_ITO["black"],
+}
+_FMT = "%Y-%m-%d %H:%M:%S.%f"
+
+
+def deployment_bands(events: pd.DataFrame) -> pd.DataFrame:
+    """Deployments as bands (columns start, end, label, new): the hook the services lessons
+    fill. Until the engine records deployment facts this is empty; pass your own table as
+    ``bands=`` to :func:`task_timeline_figure` meanwhile."""
+    return pd.DataFrame(columns=["start", "end", "label", "new"])
+
+
+def _t(ts) -> str:
+    return pd.Timestamp(ts).strftime(_FMT)[:-3]
+
+
+def task_timeline_figure(
+    source,
+    cluster: str | None = None,
+    until: datetime | None = None,
+    bands: pd.DataFrame | None = None,
+) -> go.Figure:
+    """One row per task (``family #n`` in creation order), a bar per lifecycle state from
+    PROVISIONING to DEPROVISIONING (STOPPED ends the row), a diamond where a task began stopping
+    (vermillion when the stop is a fault), a cross per container exit with a non-zero code and a
+    row of failed placements. ``until`` draws the lab as of an earlier time; ``bands`` (start,
+    end, label, new) shades deployments (:func:`deployment_bands`)."""
+    events = source.events if hasattr(source, "events") else source
+    seg, marks = task_states(events, cluster, until)
+    labels = list(dict.fromkeys(seg["label"].tolist() + marks["label"].tolist()))
+    fig = go.Figure(layout={"template": TEMPLATE})
+    for state in STATES[:-1]:
+        part = seg[seg["state"] == state]
+        ms = ((part["end"] - part["start"]).dt.total_seconds() * 1000).tolist()
+        fig.add_trace(
+            go.Bar(
+                name=state,
+                orientation="h",
+                y=part["label"].tolist(),
+                x=ms,
+                base=[_t(s) for s in part["start"]],
+                marker={"color": STATE_COLORS[state], "line": {"color": "white", "width": 0.5}},
+                customdata=part["task_id"].tolist(),
+                hovertext=[
+                    f"<b>{lab}</b> {state}<br>{s:%H:%M:%S.%f}"[:-3]
+                    + f" to {e:%H:%M:%S.%f}"[:-3]
+                    + f" ({m / 1000:g} s{', still' if o else ''})<br>task {tid}"
+                    for lab, s, e, m, o, tid in zip(
+                        part["label"],
+                        part["start"],
+                        part["end"],
+                        ms,
+                        part["open"],
+                        part["task_id"],
+                        strict=True,
+                    )
+                ],
+                hoverinfo="text",
+            )
+        )
+    styles = {
+        "stopping": ("stop (fault in vermillion)", "diamond", 11),
+        "container exited": ("container exited (non-zero in vermillion)", "x", 9),
+        "placement failed": ("placement failed", "x-thin-open", 12),
+    }
+    for kind, (name, symbol, size) in styles.items():
+        part = marks[marks["kind"] == kind]
+        if kind == "container exited":
+            part = part[part["fault"].astype(bool)]
+        colors = [ROLE["fail"] if f else ROLE["input"] for f in part["fault"]]
+        fig.add_trace(
+            go.Scatter(
+                name=name,
+                mode="markers",
+                x=[_t(t) for t in part["time"]],
+                y=part["label"].tolist(),
+                marker={"symbol": symbol, "size": size, "color": colors, "line": {"width": 2}},
+                hovertext=part["text"].tolist(),
+                hoverinfo="text",
+            )
+        )
+    if bands is None:
+        bands = deployment_bands(events)
+    for _, b in bands.iterrows():
+        fig.add_vrect(
+            x0=_t(b["start"]),
+            x1=_t(b["end"]),
+            fillcolor=ROLE["with_trunking" if b.get("new", True) else "without_trunking"],
+            opacity=0.12,
+            line_width=0,
+            annotation_text=str(b["label"]),
+            annotation_position="top left",
+        )
+    when = f" as of {pd.Timestamp(until):%H:%M:%S}" if until is not None else ""
+    n = seg["task_id"].nunique()
+    fig.update_layout(
+        title={"text": f"Task lifecycle over simulated time{when} ({n} task(s))"},
+        barmode="overlay",
+        xaxis={"title": {"text": "simulated time (UTC)"}, "type": "date"},
+        yaxis={
+            "title": {"text": "task (family #n, in creation order)"},
+            "type": "category",
+            "categoryorder": "array",
+            "categoryarray": labels,
+            "autorange": "reversed",
+            "dtick": 1,
+        },
+        height=220 + 26 * max(len(labels), 1),
+    )
+    if not labels:
+        fig.add_annotation(
+            text="no tasks yet", showarrow=False, xref="paper", yref="paper", x=0.5, y=0.5
+        )
+    return fig
