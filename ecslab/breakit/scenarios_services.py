@@ -118,7 +118,7 @@ def _ip_group_hint(groups: list[dict]) -> CheckResult:
             "forwards to it",
             f"CreateService would say: The target group with targetGroupArn {g['TargetGroupArn']} "
             "does not have an associated load balancer. Point the listener at it (delete the old "
-            "listener and create one that forwards to the ip group, or modify-listener).",
+            "listener and create one that forwards to the ip group).",
         )
     return CheckResult(
         "",
@@ -205,7 +205,7 @@ ALB_TARGET_TYPE = Scenario(
         "awsvpc tasks get their own ENI and private IP; the load balancer must send traffic to "
         "that IP, not to an instance.",
         "elbv2 create-target-group --target-type ip ..., a listener that forwards to it (delete "
-        "the old listener or modify it), then ecs create-service with that target group.",
+        "the old listener first), then ecs create-service with that target group.",
     ),
     setup=_alb_setup,
     observe=_alb_observe,
