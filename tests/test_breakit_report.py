@@ -95,7 +95,7 @@ def test_class_report_over_three_submissions(tmp_path):
     assert got.loc[("bob", 2), "message"] == (
         "0 of 1 place-app task(s) RUNNING; last placement: RunTask failures: 1 x RESOURCE:CPU"
     )
-    assert set(report[report["number"].isin([4, 8])]["status"]) == {"not available"}
+    assert set(report[report["number"].isin([4, 8])]["status"]) == {"not started"}
     summary = class_summary(report)
     assert summary.to_dict("index") == {
         "ada": {"started": 3, "solved": 3, "skipped": 0, "hints_used": 1},

@@ -3,10 +3,13 @@ check failing with a hint, the documented fix makes it pass; all through public 
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from ecslab import Lab, breakit
 from ecslab.breakit.kit import public_subnets
+from ecslab.breakit.scenarios_health import health_revision
 
 SUBNET_RUN = {"launchType": "FARGATE"}
 
@@ -46,7 +49,21 @@ def wrong_no_route(lab, variant):
 
 def wrong_placement(lab, variant):
     ecs = lab.client("ecs")
-    if variant == "ports":
+    if variant == "service":
+        ecs.register_task_definition(
+            family="place-app",
+            containerDefinitions=[
+                {"name": "web", "image": "httpd:2.4", "cpu": 3072, "memory": 512}
+            ],
+        )
+        ecs.update_service(cluster="place-lab", service="place-app", taskDefinition="place-app")
+        # Running the small task by hand does not fix the service.
+        ecs.register_task_definition(
+            family="place-app",
+            containerDefinitions=[{"name": "web", "image": "httpd:2.4", "cpu": 256, "memory": 512}],
+        )
+        assert ecs.run_task(cluster="place-lab", taskDefinition="place-app")["tasks"]
+    elif variant == "ports":
         [arn] = ecs.list_tasks(cluster="place-lab", family="place-app")["taskArns"]
         ecs.stop_task(cluster="place-lab", task=arn)
         lab.advance("1m")
@@ -128,6 +145,32 @@ def wrong_eni(lab, variant):
     lab.advance("1m")
 
 
+def wrong_health(lab, variant):
+    ecs = lab.client("ecs")
+    if variant in ("wrong-health-path", "no-grace-period"):
+        # More grace does not make a wrong path right; 60 s is shorter than the app's start-up.
+        grace = 120 if variant == "wrong-health-path" else 60
+        ecs.update_service(
+            cluster="health-lab", service="health-web", healthCheckGracePeriodSeconds=grace
+        )
+    else:
+        # More retries: 5 x 10 s is still shorter than the 90 s start-up; a start period does
+        # not make /health exist.
+        change = {"retries": 5} if variant == "short-start-period" else {"startPeriod": 60}
+        arn = health_revision(lab, variant, **change)
+        ecs.update_service(cluster="health-lab", service="health-web", taskDefinition=arn)
+    lab.advance("8m")
+
+
+def wrong_rollout(lab, variant):
+    lab.client("ecs").update_service(
+        cluster="deploy-lab",
+        service="deploy-web",
+        deploymentConfiguration={"maximumPercent": 100},  # less room, not more
+    )
+    lab.advance("3m")
+
+
 def wrong_alb(lab, variant):
     vpc = lab.client("ec2").describe_vpcs()["Vpcs"][0]["VpcId"]
     lab.client("elbv2").create_target_group(
@@ -145,9 +188,11 @@ WRONG = {
     1: wrong_no_route,
     2: wrong_placement,
     3: wrong_join,
+    4: wrong_health,
     5: wrong_logs,
     6: wrong_roles,
     7: wrong_eni,
+    8: wrong_rollout,
     9: wrong_alb,
     10: wrong_size,
 }
@@ -171,6 +216,12 @@ SYMPTOMS = {
     (2, "cpu"): ["RunTask failures: 1 x RESOURCE:CPU"],
     (2, "memory"): ["RunTask failures: 1 x RESOURCE:MEMORY"],
     (2, "ports"): ["RunTask failures: 1 x RESOURCE:PORTS"],
+    (2, "service"): [
+        "runningCount 0 of 1; newest event: (service place-app) was unable to place a task "
+        "because no container instance met all of its requirements. The closest matching "
+        "container-instance ",
+        " has insufficient CPU units available.",
+    ],
     (3, "no-ecs-cluster"): ["Registration completed successfully.", "in cluster 'default'"],
     (3, "wrong-cluster-name"): [
         "Unable to register as a container instance with ECS: ClientException: Cluster not found."
@@ -180,6 +231,25 @@ SYMPTOMS = {
         'RequestError: send request failed caused by: Post "https://ecs.ap-east-1.amazonaws.com/": '
         "dial tcp: i/o timeout"
     ],
+    (4, "wrong-health-path"): [
+        "health-web tasks stopped by the service for failed health checks",
+        "last stoppedReason: Task failed ELB health checks in (target-group "
+        "arn:aws:elasticloadbalancing:ap-east-1:123456789012:targetgroup/health-web/",
+        ") due to (reason Health checks failed with these codes: [404]).",
+        "target health reason: Target.ResponseCodeMismatch (Health checks failed with these "
+        "codes: [404])",
+    ],
+    (4, "no-grace-period"): [
+        "last stoppedReason: Task failed ELB health checks in (target-group",
+        "due to (reason Health checks failed).",
+        "target health reason: Target.FailedHealthChecks",
+    ],
+    (4, "short-start-period"): [
+        "last stoppedReason: Task failed container health checks",
+        "service event: (service health-web) (task ",
+        ") failed container health checks.",
+    ],
+    (4, "failing-health-command"): ["last stoppedReason: Task failed container health checks"],
     (5, "fargate"): [
         "ResourceInitializationError: failed to validate logger args: create stream has been "
         "retried 1 times: failed to create Cloudwatch log stream: ResourceNotFoundException: The "
@@ -199,6 +269,13 @@ SYMPTOMS = {
     (7, "no-trunking"): ["2 of 4 eni-app tasks RUNNING; RunTask failures: 2 x RESOURCE:ENI"],
     (7, "predates-setting"): ["2 of 4 eni-app tasks RUNNING; RunTask failures: 2 x RESOURCE:ENI"],
     (7, "t3-unsupported"): ["2 of 4 eni-app tasks RUNNING; RunTask failures: 2 x RESOURCE:ENI"],
+    (8, "static-port-maximum-200"): [
+        "deployments: PRIMARY deploy-web:2 IN_PROGRESS (running 0, pending 0, desired 2); "
+        "ACTIVE deploy-web:1 COMPLETED (running 2, pending 0, desired 2)",
+        "service event: (service deploy-web) was unable to place a task because no container "
+        "instance met all of its requirements. The closest matching container-instance ",
+        " is already using a port required by your task.",
+    ],
     (9, "fargate"): [
         "InvalidParameterException: The provided target group arn:aws:elasticloadbalancing:",
         "has target type instance, which is incompatible with the awsvpc network mode specified "
@@ -216,7 +293,7 @@ CASES = [(s.number, v) for s in breakit.available() for v in s.variants]
 
 def test_every_implemented_scenario_and_variant_is_tested():
     assert sorted(SYMPTOMS) == sorted(CASES)
-    assert {s.number for s in breakit.available()} == {1, 2, 3, 5, 6, 7, 9, 10}
+    assert {s.number for s in breakit.available()} == set(range(1, 11))
 
 
 @pytest.mark.parametrize("number,variant", CASES, ids=[f"{n}-{v}" for n, v in CASES])
@@ -272,12 +349,12 @@ def test_check_before_start_and_unavailable_scenarios(lab):
     got = breakit.get(1).check(lab)
     assert not got.passed and got.message == "the scenario has not been started in this lab"
     assert "start(lab)" in got.hint
-    for n in (4, 8):
-        s = breakit.get(n)
-        assert not s.available and s.needs == "services"
-        with pytest.raises(breakit.NotAvailable, match="needs ECS services"):
-            s.start(lab)
-        assert not s.check(lab).passed
+    # Every scenario can start now; one that needs a missing engine part says so.
+    s = dataclasses.replace(breakit.get(4), needs="spot")
+    assert not s.available
+    with pytest.raises(breakit.NotAvailable, match="needs ECS spot"):
+        s.start(lab)
+    assert not s.check(lab).passed
     with pytest.raises(KeyError):
         breakit.get("nope")
     with pytest.raises(ValueError, match="variants"):
@@ -303,7 +380,7 @@ def test_skip_records_and_applies_the_fix():
     assert list(lab.events.query("kind == 'BreakItSkipped'")["resource"]) == [s.slug]
 
 
-@pytest.mark.parametrize("number", [1, 6, 7])
+@pytest.mark.parametrize("number", [1, 4, 6, 7, 8])
 def test_scenarios_replay(tmp_path, number):
     """A started and fixed scenario is its event table: load replays it, the check agrees."""
     s = breakit.get(number)

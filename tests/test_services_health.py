@@ -135,3 +135,30 @@ def test_without_load_balancer_or_health_check_healthy_after_40s(lab, ecs):
     started = lab.tasks.locate(arn).started_at
     steady = [e for e in service(lab)["events"] if e["message"].endswith("steady state.")]
     assert steady[0]["createdAt"] == started + timedelta(seconds=40)
+
+
+def test_a_slow_starting_app_answers_only_once_its_server_runs(lab, ecs):
+    """``sleep 90 && httpd-foreground``: curl fails for 90 s, then succeeds; a startPeriod that
+    covers the start-up keeps the failures from counting."""
+    cluster(lab, 1)
+    td = sample_app(
+        lab,
+        entryPoint=["sh", "-c"],
+        command=["sleep 90 && httpd-foreground"],
+        healthCheck={
+            "command": ["CMD-SHELL", "curl -f http://localhost/ || exit 1"],
+            "interval": 10,
+            "timeout": 5,
+            "retries": 3,
+            "startPeriod": 120,
+        },
+    )
+    ecs.create_service(cluster="MyCluster", serviceName="web", taskDefinition=td, desiredCount=1)
+    lab.advance("5s")
+    [arn] = task_arns(lab)
+    started = lab.tasks.locate(arn).containers[0].started_at
+    lab.advance("2m")
+    changes = lab.events.query("kind == 'ContainerHealthChanged'")
+    assert [d["new"] for d in changes["detail"]] == ["HEALTHY"]
+    assert changes["time"].iloc[0] == started + timedelta(seconds=90)  # the 9th check: it is up
+    assert task_arns(lab) == [arn]

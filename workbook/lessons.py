@@ -106,8 +106,9 @@ LESSONS: tuple[Lesson, ...] = (
         "12_break_it_labs.ipynb",
         "Break-it labs",
         "the classic failures reproduced and fixed: RunTask failures and the why-not-placed view; "
-        "instance, execution and task roles; Fargate sizes; checkpoints to retry or skip a step; "
-        "the instructor's start panel and offline class report",
+        "instance, execution and task roles; a service whose health checks kill healthy tasks; "
+        "Fargate sizes; checkpoints to retry or skip a step; the instructor's start panel and "
+        "offline class report",
     ),
 )
 

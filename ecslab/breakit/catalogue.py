@@ -5,8 +5,11 @@ from __future__ import annotations
 import pandas as pd
 
 from .model import Scenario
-from .scenarios_capacity import ENI, NEVER_JOINS, PLACEMENT
-from .scenarios_services import ALB_TARGET_TYPE, HEALTH_KILLS, ROLLING_BLOCKED
+from .scenarios_capacity import ENI, NEVER_JOINS
+from .scenarios_deploy import ROLLING_BLOCKED
+from .scenarios_health import HEALTH_KILLS
+from .scenarios_placement import PLACEMENT
+from .scenarios_services import ALB_TARGET_TYPE
 from .scenarios_size import FARGATE_SIZE
 from .scenarios_start import LOGS, NO_ROUTE, ROLES
 

@@ -20,6 +20,7 @@ __all__ = [
     "running",
     "started_at",
     "last_placement_failures",
+    "failures_text",
     "role_arn",
 ]
 
@@ -136,3 +137,11 @@ def last_placement_failures(lab, cluster: str, family: str, since=None) -> list[
     if since is not None:
         rows = rows[rows["time"] >= since]
     return list(rows["detail"].iloc[-1]["failures"]) if not rows.empty else []
+
+
+def failures_text(failures: list[dict]) -> str:
+    """RunTask's failures in one line: how many, and their reasons."""
+    if not failures:
+        return "no placement failure recorded"
+    reasons = sorted({f["reason"] for f in failures})
+    return f"RunTask failures: {len(failures)} x {', '.join(reasons)}"

@@ -15,7 +15,8 @@ Each :class:`Scenario` has
 * ``apply_fix(lab)``: the documented fix as code (tests use it; ``skip(lab)`` records a skip and
   applies it, so a stuck learner can go on).
 
-Scenarios that need ECS services (``needs="services"``) are listed but cannot start yet.
+A scenario that names a part of the engine in ``needs`` (none does now) is listed but cannot
+start: :class:`NotAvailable`.
 """
 
 from __future__ import annotations

@@ -1,11 +1,12 @@
-"""Scenarios about capacity and container instances: 2 no container instance met all of its
-requirements, 3 the instance never registers, 7 awsvpc ENI exhaustion and trunking."""
+"""Scenarios about capacity and container instances: 3 the instance never registers, 7 awsvpc
+ENI exhaustion and trunking (2, placement, is in :mod:`.scenarios_placement`)."""
 
 from __future__ import annotations
 
 from ..core.checks import CheckResult
 from .kit import (
     client,
+    failures_text,
     last_placement_failures,
     launch,
     public_subnets,
@@ -14,132 +15,9 @@ from .kit import (
 )
 from .model import Scenario
 
-__all__ = ["PLACEMENT", "NEVER_JOINS", "ENI"]
+__all__ = ["NEVER_JOINS", "ENI"]
 
 WEB_IMAGE = "httpd:2.4"
-
-
-def _short_id(arn: str) -> str:
-    return arn.rsplit("/", 1)[-1][:8] + "…"
-
-
-def _failures_text(failures: list[dict]) -> str:
-    if not failures:
-        return "no placement failure recorded"
-    reasons = sorted({f["reason"] for f in failures})
-    return f"RunTask failures: {len(failures)} x {', '.join(reasons)}"
-
-
-# -- 2: no container instance met all of its requirements -------------------------------------------
-
-#: variant -> (container cpu, memory, host port) of the app and how many copies must run
-PLACE_SPECS = {
-    "cpu": (4096, 512, None, 1),
-    "memory": (256, 16384, None, 1),
-    "ports": (256, 512, 80, 2),
-}
-
-
-def _place_register(lab, cpu: int, memory: int, host_port: int | None) -> None:
-    container = {"name": "web", "image": WEB_IMAGE, "cpu": cpu, "memory": memory}
-    if host_port is not None:
-        container["portMappings"] = [{"containerPort": 80, "hostPort": host_port}]
-    client(lab, "ecs").register_task_definition(
-        family="place-app", networkMode="bridge", containerDefinitions=[container]
-    )
-
-
-def _place_setup(lab, variant: str) -> None:
-    ecs = client(lab, "ecs")
-    ecs.create_cluster(clusterName="place-lab")
-    launch(lab, "place-1", "place-lab", "m5.large")
-    lab.advance("1m")
-    cpu, memory, port, _ = PLACE_SPECS[variant]
-    _place_register(lab, cpu, memory, port)
-    if variant == "ports":
-        ecs.run_task(cluster="place-lab", taskDefinition="place-app")  # the first copy fits
-        lab.advance("1m")
-    ecs.run_task(cluster="place-lab", taskDefinition="place-app")
-    lab.advance("1m")
-
-
-def _place_observe(lab, variant: str) -> str:
-    failures = last_placement_failures(
-        lab, "place-lab", "place-app", started_at(lab, "no-instance-met-requirements")
-    )
-    text = _failures_text(failures)
-    if failures:
-        text += f" (container instance {_short_id(failures[0]['arn'])})"
-    return text
-
-
-def _place_check(lab, variant: str) -> CheckResult:
-    want = PLACE_SPECS[variant][3]
-    have = running(lab, "place-lab", "place-app")
-    if len(have) >= want:
-        return CheckResult("", True, f"{len(have)} place-app task(s) RUNNING in place-lab")
-    failures = last_placement_failures(lab, "place-lab", "place-app")
-    what = {
-        "cpu": "The task asks for more CPU units than any instance has free (an m5.large registers "
-        "2048). Register a revision that asks for less, or add a bigger instance, then run it.",
-        "memory": "The task asks for more memory than any instance registered (an m5.large "
-        "registers 7985 MiB, not 8192). Ask for less, or add an instance with more memory.",
-        "ports": "Two copies must run, but both want host port 80 on the only instance. Use a "
-        "dynamic host port (hostPort 0) in a new revision, or add a second instance; then run "
-        "the second copy.",
-    }[variant]
-    return CheckResult(
-        "",
-        False,
-        f"{len(have)} of {want} place-app task(s) RUNNING; last placement: {_failures_text(failures)}",
-        what,
-    )
-
-
-def _place_fix(lab, variant: str) -> None:
-    cpu, memory, port, want = PLACE_SPECS[variant]
-    fixed = {"cpu": (1024, memory, port), "memory": (cpu, 4096, port), "ports": (cpu, memory, 0)}
-    _place_register(lab, *fixed[variant])
-    missing = want - len(running(lab, "place-lab", "place-app"))
-    if missing > 0:
-        client(lab, "ecs").run_task(cluster="place-lab", taskDefinition="place-app", count=missing)
-        lab.advance("1m")
-
-
-PLACEMENT = Scenario(
-    number=2,
-    slug="no-instance-met-requirements",
-    title="no container instance met all of its requirements",
-    cluster="place-lab",
-    variants=tuple(PLACE_SPECS),
-    brief=(
-        "Cluster place-lab has one m5.large. RunTask of place-app returns no task, only "
-        "failures. Find the requirement no instance meets and get the app running (two copies "
-        "in the ports variant)."
-    ),
-    questions=(
-        "What reason does each RunTask failure give (RESOURCE:CPU, RESOURCE:MEMORY, "
-        "RESOURCE:PORTS ...)?",
-        "What does the task ask for, and what does the instance have left "
-        "(describe-container-instances: remainingResources)?",
-        "Which filter removed the instance (lab.why_not_placed)?",
-    ),
-    fix=(
-        "Make the request fit or add capacity: lower cpu/memory in a new revision (memory below "
-        "the *registered* memory), use dynamic host ports (hostPort 0) or awsvpc, or add "
-        "instances; then run the task."
-    ),
-    hints=(
-        "The failure reason names the resource. Compare the task definition's cpu/memory/ports "
-        "with the container instance's remainingResources.",
-        "cpu: ask for at most 2048 units; memory: at most 7985 MiB on an m5.large; ports: "
-        "register a revision with hostPort 0 and run the second copy.",
-    ),
-    setup=_place_setup,
-    observe=_place_observe,
-    checker=_place_check,
-    fixer=_place_fix,
-)
 
 
 # -- 3: the container instance never registers ------------------------------------------------------
@@ -309,7 +187,7 @@ def _eni_setup(lab, variant: str) -> None:
 def _eni_observe(lab, variant: str) -> str:
     failures = last_placement_failures(lab, "eni-lab", "eni-app", started_at(lab, "eni-trunking"))
     return f"{len(running(lab, 'eni-lab', 'eni-app'))} of {ENI_TASKS} eni-app tasks RUNNING; " + (
-        _failures_text(failures)
+        failures_text(failures)
     )
 
 

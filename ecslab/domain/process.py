@@ -6,7 +6,9 @@ Containers do not really run in ecslab; their observable behaviour comes from th
 * ``exit K`` ends the process with code K at once; the last command's status is the exit code;
 * ``echo text`` writes a log line (unless redirected into a file);
 * servers (httpd, nginx, ``python -m http.server`` ...), ``tail -f``, ``while true`` loops and
-  commands ecslab does not know keep running until the task is stopped;
+  commands ecslab does not know keep running until the task is stopped; what runs before them
+  delays them, so ``sleep 90 && httpd-foreground`` is a slow-starting app whose server answers
+  health checks only 90 s after the container started (``Process.listens_after``);
 * ``sh -c "<script>"`` / ``bash -c`` scripts are split on ``;``, ``&&``, ``||`` and new lines.
 
 Docker semantics for the argv: a container's ``entryPoint`` replaces the image's ENTRYPOINT (and
@@ -55,6 +57,7 @@ class Process:
     exit_code: int | None = 0  # None while it runs forever
     log_lines: tuple[str, ...] = field(default_factory=tuple)
     why: str = ""  # one line a lesson can show: how ecslab read the command
+    listens_after: float = 0.0  # a server's start-up time: seconds before it answers anything
 
 
 def effective_argv(
@@ -172,6 +175,7 @@ def model_process(argv: list[str]) -> Process:
                 None,
                 tuple(lines),
                 f"'{cmd}' keeps running until the task is stopped",
+                listens_after=seconds,
             )
         seconds += secs
         status = st

@@ -124,6 +124,7 @@ PARAMETER_SETS: dict[str, list[dict]] = {
             "placement_variant": "cpu",
             "roles_variant": "secret-read",
             "size_variant": "memory-too-small",
+            "health_variant": "short-start-period",
         },
     ],
 }

@@ -279,10 +279,13 @@ def test_12_defaults(run_lesson):
     assert r["checkpoints"] == ["placement-broken"]
     assert r["grades"] == {
         "no-instance-met-requirements": "solved",
+        "health-checks-kill-healthy-tasks": "solved",
         "roles-mixed-up": "solved",
         "invalid-fargate-size": "skipped",
     }
-    assert r["hints"] == 1 and r["exercise_passed"] == [True, True]
+    assert r["health_variant"] == "wrong-health-path"
+    assert r["health_stopped_reason"] == "Task failed ELB health checks in"
+    assert r["hints"] == 1 and r["exercise_passed"] == [True, True, True]
     # The last cell carries the lab: the class report grades the notebook itself.
     import pathlib
     import tempfile
@@ -296,7 +299,7 @@ def test_12_defaults(run_lesson):
         path = pathlib.Path(tmp) / "me.ipynb"
         nbformat.write(nb, str(path))
         lab = load_submission(path)
-    assert breakit.get(2).check(lab).passed and breakit.get(6).check(lab).passed
+    assert all(breakit.get(n).check(lab).passed for n in (2, 4, 6))
 
 
 def test_12_other_variants_in_us_east_1(run_lesson):
@@ -305,7 +308,9 @@ def test_12_other_variants_in_us_east_1(run_lesson):
     r = results_of(nb)
     assert r["region"] == "us-east-1"
     assert r["placement_variant"] == "cpu" and r["placement_reason"] == ["RESOURCE:CPU"]
-    assert r["exercise_passed"] == [True, True]
+    assert r["health_variant"] == "short-start-period"
+    assert r["health_stopped_reason"] == "Task failed container health checks"
+    assert r["exercise_passed"] == [True, True, True]
     text = "\n".join(
         o.get("text", "") for c in nb.cells if "roles.start" in c.source for o in c.outputs
     )

@@ -25,7 +25,7 @@ def test_breakit_panel_start_hint_check(lab):
     ]
     # Another scenario from the dropdown: its variants replace the old ones.
     panel.scenario.value = "no-instance-met-requirements"
-    assert [v for _, v in panel.variant.options] == [None, "cpu", "memory", "ports"]
+    assert [v for _, v in panel.variant.options] == [None, "cpu", "memory", "ports", "service"]
     assert panel.hint(1) == "" and panel.status_text == "✗ start the scenario first"
     assert not panel.start(variant="disk").ok
 

@@ -11,6 +11,9 @@
   every checked container is HEALTHY; an essential container going UNHEALTHY fails the task.
 * **Neither**: healthy 40 s after RUNNING ([V] reference I).
 
+A slow-starting app (a command such as ``sleep 90 && httpd-foreground``) refuses connections
+until its server starts: probes and ``curl`` checks fail until then.
+
 ``healthCheckGracePeriodSeconds`` ([V]): failures inside the grace period (from the task's start)
 are ignored; the scheduler looks again when it ends. A failed task is stopped by the scheduler
 (:mod:`.scheduler`) with ``Task failed ELB health checks in (target-group ...)`` or ``Task failed
@@ -39,12 +42,21 @@ def past_grace(lab, svc: Service, st: ServiceTask) -> bool:
     return started is None or lab.now >= started + timedelta(seconds=grace)
 
 
+def _listening(lab, c) -> bool:
+    """Has the container's server started (``sleep 90 && httpd-foreground`` answers nothing for
+    its first 90 s: a slow-starting app)?"""
+    wait = c.process.listens_after if c.process is not None else 0.0
+    return not wait or (
+        c.started_at is not None and lab.now >= c.started_at + timedelta(seconds=wait)
+    )
+
+
 def _container_site(lab, st: ServiceTask, name: str):
     c = st.task.container(name)
     if c is None or c.last_status != "RUNNING" or c.process is None:
         return None
-    if not c.process.runs_forever:
-        return None  # a one-shot program listens on nothing
+    if not c.process.runs_forever or not _listening(lab, c):
+        return None  # a one-shot program listens on nothing; a slow one not yet
     return lab.web.site_for_image(c.image)
 
 
@@ -117,7 +129,8 @@ def _outcome(lab, st: ServiceTask, c, check: HealthCheck):
     def outcome():
         if lab.faults.failing(st.task.arn):
             return False
-        site = lab.web.site_for_image(c.image) if c.last_status == "RUNNING" else None
+        running = c.last_status == "RUNNING" and _listening(lab, c)
+        site = lab.web.site_for_image(c.image) if running else None
         return command_outcome(check.command, site, timeout=check.timeout)
 
     return outcome
