@@ -13,7 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ..palette import OKABE_ITO, ROLE, SEQUENCE, TEMPLATE
-from ..services import deployment_bands, service_history, target_health_history
+from ..service_history import deployment_bands, service_history, target_health_history
 
 __all__ = ["service_timeline_figure", "target_health_figure", "HEALTH_COLORS"]
 

@@ -11,6 +11,7 @@ from .cost import CostExplorer
 from .eni import EniExplorer
 from .instance import InstanceLaunchPanel
 from .registry import RegistryPanel
+from .service import ServicePanel
 from .taskdef import TaskDefinitionPanel
 
 __all__ = [
@@ -22,6 +23,7 @@ __all__ = [
     "EniExplorer",
     "InstanceLaunchPanel",
     "RegistryPanel",
+    "ServicePanel",
     "TaskDefinitionPanel",
     "WhyNotPlacedPanel",
 ]
