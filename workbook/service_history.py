@@ -16,9 +16,30 @@ from datetime import datetime
 import pandas as pd
 
 from .instances import _name_tags
-from .services import _created, _service_arn
 
 __all__ = ["deployment_bands", "service_history", "target_health_history"]
+
+
+def _service_arn(lab, cluster: str, service: str) -> str:
+    return f"arn:aws:ecs:{lab.region}:{lab.account_id}:service/{cluster}/{service}"
+
+
+def _created(lab, cluster: str, service: str) -> pd.DataFrame:
+    """TaskCreated facts of the service's tasks, in order (task arn, time, deployment, az)."""
+    ev = lab.events
+    ev = ev[(ev["kind"] == "TaskCreated") & (ev["cluster"] == cluster)]
+    mine = pd.Series([d.get("service") == service for d in ev["detail"]], index=ev.index)
+    ev = ev[mine.astype(bool)]
+    return pd.DataFrame(
+        {
+            "task": ev["resource"].astype(str).to_numpy(),
+            "time": ev["time"].to_numpy(),
+            "deployment": [d.get("started_by", "") for d in ev["detail"]],
+            "az": [d.get("az", "") for d in ev["detail"]],
+            "revision": [f"{d.get('family')}:{d.get('revision')}" for d in ev["detail"]],
+        }
+    )
+
 
 #: Lifecycle states grouped the way the console counts them.
 PENDING = ("PROVISIONING", "PENDING", "ACTIVATING")

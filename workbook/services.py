@@ -20,15 +20,24 @@ import pandas as pd
 
 from .aws import client
 from .instances import LaunchRequest, _name_tags, user_data_for
+from .service_history import (
+    _created,
+    deployment_bands,
+    service_history,
+    target_health_history,
+)
 
 __all__ = [
+    "deployment_bands",
     "deployments_table",
     "load_balancer",
     "rolling_bounds",
     "service_events",
+    "service_history",
     "service_tasks",
     "start_cluster",
     "target_health_table",
+    "target_health_history",
     "task_labels",
 ]
 
@@ -96,27 +105,6 @@ def load_balancer(
 
 
 # -- ids a reader can follow ------------------------------------------------------------------------
-
-
-def _service_arn(lab, cluster: str, service: str) -> str:
-    return f"arn:aws:ecs:{lab.region}:{lab.account_id}:service/{cluster}/{service}"
-
-
-def _created(lab, cluster: str, service: str) -> pd.DataFrame:
-    """TaskCreated facts of the service's tasks, in order (task arn, time, deployment, az)."""
-    ev = lab.events
-    ev = ev[(ev["kind"] == "TaskCreated") & (ev["cluster"] == cluster)]
-    mine = [d.get("service") == service for d in ev["detail"]]
-    ev = ev[mine]
-    return pd.DataFrame(
-        {
-            "task": ev["resource"].astype(str).to_numpy(),
-            "time": ev["time"].to_numpy(),
-            "deployment": [d.get("started_by", "") for d in ev["detail"]],
-            "az": [d.get("az", "") for d in ev["detail"]],
-            "revision": [f"{d.get('family')}:{d.get('revision')}" for d in ev["detail"]],
-        }
-    )
 
 
 def task_labels(lab, cluster: str, service: str) -> dict[str, str]:
@@ -302,13 +290,3 @@ def rolling_bounds(desired: int, minimum_healthy_percent: int, maximum_percent: 
         "may_stop_first": max(desired - low, 0),
         "may_start_first": max(high - desired, 0),
     }
-
-
-# The history queries live in their own module; re-exported here for convenience.
-from .service_history import (  # noqa: E402
-    deployment_bands,
-    service_history,
-    target_health_history,
-)
-
-__all__ += ["deployment_bands", "service_history", "target_health_history"]
