@@ -131,8 +131,8 @@ def _describe(lab, cluster: str, service: str) -> dict:
 
 
 def deployments_table(lab, cluster: str, service: str) -> pd.DataFrame:
-    """DescribeServices' deployments (PRIMARY first): revision, desired/pending/running/failed
-    counts, rolloutState and when it started (simulated time)."""
+    """DescribeServices' deployments (PRIMARY first): revision, desired/pending/running counts,
+    rolloutState and when it started (simulated time)."""
     s = _describe(lab, cluster, service)
     rows = [
         {
@@ -142,7 +142,6 @@ def deployments_table(lab, cluster: str, service: str) -> pd.DataFrame:
             "desired": d["desiredCount"],
             "pending": d["pendingCount"],
             "running": d["runningCount"],
-            "failed": d.get("failedTasks", 0),
             "rolloutState": d.get("rolloutState", ""),
             "created": f"{d['createdAt']:%H:%M:%S}",
         }
