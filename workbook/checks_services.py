@@ -40,25 +40,32 @@ def _service(lab, cluster: str, name: str) -> tuple[dict | None, CheckResult | N
     return got["services"][0], None
 
 
-def _task_zones(lab, cluster: str, name: str) -> list[str]:
+def _running(lab, cluster: str, name: str) -> list[dict]:
     ecs = client(lab, "ecs")
     arns = ecs.list_tasks(cluster=cluster, serviceName=name, desiredStatus="RUNNING")["taskArns"]
     if not arns:
         return []
     tasks = ecs.describe_tasks(cluster=cluster, tasks=arns)["tasks"]
-    return [t.get("availabilityZone", "") for t in tasks if t["lastStatus"] == "RUNNING"]
+    return [t for t in tasks if t["lastStatus"] == "RUNNING"]
 
 
 def service_steady(
-    lab, cluster: str, service: str, *, desired: int | None = None, azs: int | None = None
+    lab,
+    cluster: str,
+    service: str,
+    *,
+    desired: int | None = None,
+    azs: int | None = None,
+    healthy_tasks: bool = False,
 ) -> CheckResult:
-    """The service is ACTIVE with one COMPLETED deployment, runningCount = desiredCount (= the
-    ``desired`` the exercise wants) and nothing pending; with ``azs``, its running tasks are
-    spread over at least that many Availability Zones."""
+    """The service is ACTIVE with one deployment, runningCount = desiredCount (= the ``desired``
+    the exercise wants) and nothing pending; with ``azs``, its running tasks are spread over at
+    least that many Availability Zones; with ``healthy_tasks``, every running task reports
+    healthStatus HEALTHY (only container health checks from the task definition make that)."""
     s, failed = _service(lab, cluster, service)
     want = f" with {desired} tasks" if desired is not None else ""
     where = f" over {azs} AZs" if azs else ""
-    title = f"service {service} steady{want}{where}"
+    title = f"service {service} steady{want}{where}" + (" and healthy" if healthy_tasks else "")
     if failed is not None:
         return CheckResult(title, False, failed.message, failed.hint)
     if desired is not None and s["desiredCount"] != desired:
@@ -77,7 +84,8 @@ def service_steady(
             f"{s['desiredCount']} desired, {len(s['deployments'])} deployment(s)",
             WAIT + " If it never settles, read the service's events: they say what is wrong.",
         )
-    zones = _task_zones(lab, cluster, service)
+    running = _running(lab, cluster, service)
+    zones = [t.get("availabilityZone", "") for t in running]
     if azs and len(set(zones)) < azs:
         counts = ", ".join(f"{z}: {zones.count(z)}" for z in sorted(set(zones))) or "none"
         return CheckResult(
@@ -88,7 +96,21 @@ def service_steady(
             "over zones where the cluster has container instances with room: launch one per "
             "zone, and do not replace the default with a binpack placementStrategy.",
         )
+    health = [t.get("healthStatus", "UNKNOWN") for t in running]
+    if healthy_tasks and (not health or set(health) != {"HEALTHY"}):
+        got = ", ".join(f"{h}: {health.count(h)}" for h in sorted(set(health))) or "no tasks"
+        return CheckResult(
+            title,
+            False,
+            f"task health is {got}",
+            "ECS reports HEALTHY only for tasks whose task definition has a healthCheck (a "
+            "HEALTHCHECK in the image is ignored): register a revision with healthCheck="
+            "{'command': ['CMD-SHELL', 'curl -f http://localhost/ || exit 1'], ...} and deploy "
+            "it; the first check runs `interval` seconds after the container starts.",
+        )
     spread = f" in {len(set(zones))} AZs" if zones else ""
+    if healthy_tasks:
+        spread += ", all HEALTHY"
     return CheckResult(
         title, True, f"{s['runningCount']} of {s['desiredCount']} running{spread}, steady"
     )
@@ -163,7 +185,8 @@ def deployment_completed(
 
 
 def targets_healthy(lab, target_group_arn: str, *, count: int | None = None) -> CheckResult:
-    """Every registered target of the group is ``healthy`` (and there are ``count`` of them)."""
+    """Every registered target of the group is ``healthy`` (and there are ``count`` of them);
+    draining targets (deregistered, on their way out) are not counted."""
     name = target_group_arn.split(":targetgroup/")[-1].split("/")[0]
     title = f"targets healthy in {name}"
     try:
@@ -176,19 +199,22 @@ def targets_healthy(lab, target_group_arn: str, *, count: int | None = None) -> 
             f"{err['Code']}: {err['Message']}",
             "Use the TargetGroupArn that create_target_group returned.",
         )
-    states = [d["TargetHealth"]["State"] for d in got["TargetHealthDescriptions"]]
+    # Draining targets are on their way out (deregistered, finishing their requests): not counted.
+    live = [d for d in got["TargetHealthDescriptions"] if d["TargetHealth"]["State"] != "draining"]
+    states = [d["TargetHealth"]["State"] for d in live]
     healthy = states.count("healthy")
     if not states:
         return CheckResult(
             title,
             False,
-            "no targets are registered",
+            "no targets are registered"
+            + (" (some are draining)" if got["TargetHealthDescriptions"] else ""),
             "ECS registers a service's tasks when they reach RUNNING: give create_service "
             "loadBalancers=[{'targetGroupArn': ..., 'containerName': ..., 'containerPort': ...}].",
         )
     bad = [
         f"{d['TargetHealth']['State']} ({d['TargetHealth'].get('Reason', '')})"
-        for d in got["TargetHealthDescriptions"]
+        for d in live
         if d["TargetHealth"]["State"] != "healthy"
     ]
     if bad:
@@ -198,7 +224,7 @@ def targets_healthy(lab, target_group_arn: str, *, count: int | None = None) -> 
             f"{healthy} of {len(states)} targets healthy; others: {', '.join(sorted(set(bad)))}",
             "initial: wait a few health-check intervals (lab.advance('1m')). unhealthy with "
             "Target.ResponseCodeMismatch: the health-check path is not served (fix it with "
-            "elbv2.modify_target_group(HealthCheckPath=...)). draining: old tasks leaving.",
+            "elbv2.modify_target_group(HealthCheckPath=...)).",
         )
     if count is not None and healthy != count:
         return CheckResult(

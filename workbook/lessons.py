@@ -75,6 +75,20 @@ LESSONS: tuple[Lesson, ...] = (
         "images; retag without pulling; deleting; podman and skopeo",
     ),
     Lesson(
+        "06_services.ipynb",
+        "Services",
+        "replica vs daemon; create, list and scale; spread across Availability Zones; rolling "
+        "deployments with minimumHealthyPercent/maximumPercent; force-new-deployment; events and "
+        "wait services-stable; delete rules",
+    ),
+    Lesson(
+        "08_health_checks_and_load_balancing.ipynb",
+        "Health checks and load balancing",
+        "task-definition health checks (not the image's); ALB, target group and listener; target "
+        "type ip for awsvpc; target health states; grace period and a wrong health-check path; "
+        "fault injection and recovery",
+    ),
+    Lesson(
         "09_cost_fargate_vs_ec2.ipynb",
         "Cost: Fargate vs EC2",
         "the lab's bill with lab.costs(); idle instances and the 60 s minimum; workloads compared "

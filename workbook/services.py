@@ -48,11 +48,15 @@ _EVENT_ID = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[0-9a-f]{4}-[0-9
 
 
 def start_cluster(
-    lab, cluster: str = "MyCluster", count: int = 3, instance_type: str = "m5.large"
+    lab,
+    cluster: str = "MyCluster",
+    count: int = 3,
+    instance_type: str = "m5.large",
+    first: int = 1,
 ) -> pd.DataFrame:
-    """Create ``cluster`` and launch ``count`` ECS-optimized instances joining it, one per
-    Availability Zone in turn (Name tags ``<cluster>-1`` ...); the clock moves a minute so they
-    register. Returns their table: name, zone, type."""
+    """Create ``cluster`` (if needed) and launch ``count`` ECS-optimized instances joining it, one
+    per Availability Zone in turn (Name tags ``<cluster>-<first>`` ...); the clock moves a minute
+    so they register. Returns their table: name, zone, type."""
     ecs, ec2 = client(lab, "ecs"), client(lab, "ec2")
     ecs.create_cluster(clusterName=cluster)
     subnets = sorted(
@@ -61,12 +65,12 @@ def start_cluster(
     )
     rows = []
     for i in range(count):
-        subnet = subnets[i % len(subnets)]
+        subnet = subnets[(first - 1 + i) % len(subnets)]
         req = LaunchRequest(
             instance_type=instance_type,
             user_data=user_data_for(cluster),
             subnet_id=subnet["SubnetId"],
-            name=f"{cluster}-{i + 1}",
+            name=f"{cluster}-{first + i}",
         )
         ec2.run_instances(**req.run_instances_kwargs(lab))
         rows.append((req.name, subnet["AvailabilityZone"], instance_type))

@@ -67,6 +67,27 @@ PARAMETER_SETS: dict[str, list[dict]] = {
             "architecture": "arm64",
         },
     ],
+    "06_services.ipynb": [
+        {},
+        {
+            "region": "us-east-1",
+            "seed": 3,
+            "instance_type": "m7g.large",
+            "scaled_count": 6,
+            "minimum_healthy_percent": 25,
+            "exercise_count": 4,
+        },
+    ],
+    "08_health_checks_and_load_balancing.ipynb": [
+        {},
+        {
+            "region": "us-east-1",
+            "seed": 3,
+            "instance_type": "m7g.large",
+            "wrong_path": "/status",
+            "grace_period": 30,
+        },
+    ],
     "09_cost_fargate_vs_ec2.ipynb": [
         {},
         {
