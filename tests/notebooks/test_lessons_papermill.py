@@ -236,7 +236,7 @@ def test_08_defaults(run_lesson):
     assert r["exercise_passed"] == [True, True]
     assert r["cli_commands"] == ["aws elbv2 describe-target-health"]
     text = "\n".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", []))
-    shown = str([o.get("data", {}).get("text/plain", "") for c in nb.cells for o in c.outputs])
+    shown = str([o.get("data", {}).get("text/plain", "") for c in nb.cells for o in c.get("outputs", [])])
     assert "due to (reason Health checks failed with these codes: [404])." in shown
     assert "EssentialContainerExited" in text
 
@@ -252,7 +252,7 @@ def test_08_arm64_other_path_in_us_east_1(run_lesson):
     assert r["container_health"]["bad-check"] == "UNHEALTHY"
     assert r["faults"] == ["crash_container", "fail_health_check", "terminate_instance", "az_down"]
     assert r["exercise_passed"] == [True, True]
-    shown = str([o.get("data", {}).get("text/plain", "") for c in nb.cells for o in c.outputs])
+    shown = str([o.get("data", {}).get("text/plain", "") for c in nb.cells for o in c.get("outputs", [])])
     assert "due to (reason Health checks failed with these codes: [404])." in shown  # /status
 
 

@@ -78,7 +78,9 @@ def test_service_panel_walkthrough(lab, ecs, web):
     # Scale to 3: one task per AZ (the default spread), no new deployment.
     assert panel.scale(3).ok and len(panel.deployments) == 1
     not_yet = checks.service_steady(lab, "MyCluster", "web", desired=3, azs=3)
-    assert not not_yet.passed and not_yet.message.startswith("not steady yet: 1 running, 0 pending of 3")
+    assert not not_yet.passed and not_yet.message.startswith(
+        "not steady yet: 1 running, 0 pending of 3"
+    )
     panel.advance("2m")
     assert checks.service_steady(lab, "MyCluster", "web", desired=3, azs=3).passed
     tasks = service_tasks(lab, "MyCluster", "web")
@@ -205,7 +207,11 @@ def test_history_and_timeline_hand_checked(lab, ecs):
 def test_target_health_chart_and_check_with_a_wrong_path(lab, ecs):
     start_cluster(lab, "MyCluster", 1)
     a = load_balancer(
-        lab, "web", HealthCheckPath="/health", HealthCheckIntervalSeconds=10, UnhealthyThresholdCount=2
+        lab,
+        "web",
+        HealthCheckPath="/health",
+        HealthCheckIntervalSeconds=10,
+        UnhealthyThresholdCount=2,
     )
     _sample_app(ecs)
     ecs.create_service(
