@@ -114,11 +114,11 @@ def service_timeline_figure(
             annotation_font_size=10,
             annotation_yshift=-12 * (i % 3),
         )
-    for t, what in _faults(lab, until):
+    for i, (t, what) in enumerate(_faults(lab, until)):
         fig.add_vline(x=_t(t), line={"color": ROLE["fail"], "dash": "dot", "width": 1})
         fig.add_annotation(
             x=_t(t),
-            y=0,
+            y=0.02 + 0.08 * (i % 3),  # staggered: faults close in time do not overprint
             yref="paper",
             text=f"⚡ {what}",
             showarrow=False,
