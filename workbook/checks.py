@@ -20,15 +20,18 @@ __all__ = [
     "break_even_count",
     "cluster_exists",
     "cluster_deleted",
+    "deployment_completed",
     "fargate_task_price",
     "image_tagged",
     "insights_hourly_cost",
     "instance_registered",
     "lab_cost",
     "no_untagged_images",
+    "service_steady",
     "taskdef_deregistered",
     "taskdef_registered",
     "tasks_running",
+    "targets_healthy",
 ]
 
 
@@ -147,6 +150,11 @@ def fargate_task_price(
 # The walkthrough's step checks (instances, task definitions, images) live in their own module.
 from .checks_cost import break_even_count, lab_cost  # noqa: E402
 from .checks_insights import insights_hourly_cost  # noqa: E402
+from .checks_services import (  # noqa: E402
+    deployment_completed,
+    service_steady,
+    targets_healthy,
+)
 from .checks_steps import (  # noqa: E402
     image_tagged,
     instance_registered,

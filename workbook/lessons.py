@@ -82,11 +82,25 @@ LESSONS: tuple[Lesson, ...] = (
         "failure reasons and the why-not-placed table; essential containers; awslogs; ECS Exec",
     ),
     Lesson(
+        "06_services.ipynb",
+        "Services",
+        "replica vs daemon; create, list and scale; spread across Availability Zones; rolling "
+        "deployments with minimumHealthyPercent/maximumPercent; force-new-deployment; events and "
+        "wait services-stable; delete rules",
+    ),
+    Lesson(
         "07_networking_and_eni_trunking.ipynb",
         "Networking and ENI trunking",
         "bridge (static and dynamic host ports), host, awsvpc (an ENI per task) and none; "
         "RESOURCE:PORTS and RESOURCE:ENI; the awsvpcTrunking setting for new instances only "
         "(t3 unsupported); the capacity explorer",
+    ),
+    Lesson(
+        "08_health_checks_and_load_balancing.ipynb",
+        "Health checks and load balancing",
+        "task-definition health checks (not the image's); ALB, target group and listener; target "
+        "type ip for awsvpc; target health states; grace period and a wrong health-check path; "
+        "fault injection and recovery",
     ),
     Lesson(
         "09_cost_fargate_vs_ec2.ipynb",

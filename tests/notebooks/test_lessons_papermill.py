@@ -177,6 +177,85 @@ def _digests(nb) -> set[str]:
     return set(re.findall(r"sha256:[0-9a-f]{12}", text))
 
 
+def test_06_defaults(run_lesson):
+    nb = run_lesson("06_services.ipynb", {})
+    assert errors(nb) == []
+    r = results_of(nb)
+    assert r["service_arn"] == "arn:aws:ecs:ap-east-1:123456789012:service/MyCluster/web"
+    assert r["default_deployment_configuration"] == {
+        "deploymentCircuitBreaker": {"enable": False, "rollback": False},
+        "maximumPercent": 200,
+        "minimumHealthyPercent": 100,
+    }
+    # Three tasks in three AZs; the new revision ran before the old one stopped.
+    assert r["scaled_zones"] == ["ap-east-1a", "ap-east-1b", "ap-east-1c"]
+    assert r["new_before_old"] is True
+    assert r["rolling_bounds"] == {"100/200": 3, "50/200": 2, "0/100": 0}  # ceil(3 x 50 %) = 2
+    assert r["daemon_tasks"] == 3  # one per instance
+    assert r["services"] == ["api", "log-agent", "panel-demo"] and r["web_status"] == "INACTIVE"
+    assert r["exercise_passed"] == [True, True]
+    assert r["cli_commands"] == ["aws ecs list-services", "aws ecs wait", "aws ecs update-service"]
+    text = "\n".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", []))
+    assert "The service cannot be stopped while it is scaled above 0." in text
+    assert "The daemon scheduling strategy does not support a desired count for services." in text
+
+
+def test_06_arm64_six_tasks_in_us_east_1(run_lesson):
+    nb = run_lesson("06_services.ipynb", PARAMETER_SETS["06_services.ipynb"][1])
+    assert errors(nb) == []
+    r = results_of(nb)
+    assert r["service_arn"] == "arn:aws:ecs:us-east-1:123456789012:service/MyCluster/web"
+    assert r["scaled_zones"] == ["us-east-1a", "us-east-1b", "us-east-1c"]
+    assert r["rolling_bounds"] == {"100/200": 6, "50/200": 3, "0/100": 0}
+    assert r["new_before_old"] is True and r["daemon_tasks"] == 3
+    assert r["exercise_passed"] == [True, True]  # 4 tasks over 3 AZs; 25 % minimum healthy
+
+
+def test_08_defaults(run_lesson):
+    nb = run_lesson("08_health_checks_and_load_balancing.ipynb", {})
+    assert errors(nb) == []
+    r = results_of(nb)
+    # Only the task definition's healthCheck counts; a bad one is replaced by the service.
+    assert r["container_health"] == {
+        "no-check": "UNKNOWN",
+        "good-check": "HEALTHY",
+        "bad-check": "UNHEALTHY",
+    }
+    assert r["target_type_refused"] == (
+        "InvalidParameterException: The provided target group <web-instance ARN> has target type "
+        "instance, which is incompatible with the awsvpc network mode specified in the task "
+        "definition."
+    )
+    assert r["faults"] == ["crash_container", "fail_health_check", "terminate_instance", "az_down"]
+    assert r["stopped_reasons"] == [
+        "Essential container in task exited",
+        "Host EC2",
+        "Scaling activity initiated by",
+        "Task failed ELB health checks in",
+    ]
+    assert r["exercise_passed"] == [True, True]
+    assert r["cli_commands"] == ["aws elbv2 describe-target-health"]
+    text = "\n".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", []))
+    shown = str([o.get("data", {}).get("text/plain", "") for c in nb.cells for o in c.get("outputs", [])])
+    assert "due to (reason Health checks failed with these codes: [404])." in shown
+    assert "EssentialContainerExited" in text
+
+
+def test_08_arm64_other_path_in_us_east_1(run_lesson):
+    nb = run_lesson(
+        "08_health_checks_and_load_balancing.ipynb",
+        PARAMETER_SETS["08_health_checks_and_load_balancing.ipynb"][1],
+    )
+    assert errors(nb) == []
+    r = results_of(nb)
+    assert r["region"] == "us-east-1" and r["arch"] == "arm64"
+    assert r["container_health"]["bad-check"] == "UNHEALTHY"
+    assert r["faults"] == ["crash_container", "fail_health_check", "terminate_instance", "az_down"]
+    assert r["exercise_passed"] == [True, True]
+    shown = str([o.get("data", {}).get("text/plain", "") for c in nb.cells for o in c.get("outputs", [])])
+    assert "due to (reason Health checks failed with these codes: [404])." in shown  # /status
+
+
 def test_09_defaults(run_lesson):
     nb = run_lesson("09_cost_fargate_vs_ec2.ipynb", {})
     assert errors(nb) == []

@@ -73,7 +73,7 @@ def test_exercises_are_nbgrader_ready(name):
 
 def aws_commands(nb) -> set[str]:
     text = "\n".join(c.source for c in nb.cells)
-    return {f"{m[0]} {m[1]}" for m in re.findall(r"\baws (ecs|ec2|ecr|iam|ssm) ([a-z-]+)", text)}
+    return {f"{m[0]} {m[1]}" for m in re.findall(r"\baws (ecs|ec2|ecr|iam|ssm|elbv2) ([a-z-]+)", text)}
 
 
 def test_walkthrough_rows_appear_in_lessons():
@@ -115,6 +115,21 @@ def test_walkthrough_rows_appear_in_lessons():
         "ecs execute-command",
     } <= by_lesson["05_running_tasks.ipynb"]
     assert {"ecs put-account-setting"} <= by_lesson["07_networking_and_eni_trunking.ipynb"]
+    assert {
+        "ecs create-service",
+        "ecs list-services",
+        "ecs update-service",
+        "ecs delete-service",
+        "ecs describe-services",
+        "ecs wait",
+    } <= by_lesson["06_services.ipynb"]
+    assert {
+        "elbv2 create-load-balancer",
+        "elbv2 create-target-group",
+        "elbv2 create-listener",
+        "elbv2 describe-target-health",
+        "ecs create-service",
+    } <= by_lesson["08_health_checks_and_load_balancing.ipynb"]
 
 
 @pytest.mark.parametrize("name", lesson_ids())

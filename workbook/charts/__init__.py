@@ -14,6 +14,7 @@ from .eni import eni_capacity_figure
 from .insights import insights_cost_figure, insights_figure
 from .placement import placement_figure
 from .pricing import hourly_price_figure
+from .services import service_timeline_figure, target_health_figure
 from .steps import fargate_sizes_figure, registered_memory_figure, repository_images_figure
 from .task_timeline import task_timeline_figure
 from .timeline import event_timeline_figure
@@ -35,4 +36,6 @@ __all__ = [
     "registered_memory_figure",
     "repository_images_figure",
     "task_timeline_figure",
+    "service_timeline_figure",
+    "target_health_figure",
 ]

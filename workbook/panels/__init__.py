@@ -14,6 +14,7 @@ from .instance import InstanceLaunchPanel
 from .registry import RegistryPanel
 from .run_task import RunTaskPanel
 from .scrubber import TimeScrubber
+from .service import ServicePanel
 from .taskdef import TaskDefinitionPanel
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "InstanceLaunchPanel",
     "RegistryPanel",
     "RunTaskPanel",
+    "ServicePanel",
     "TaskDefinitionPanel",
     "WhyNotPlacedPanel",
     "TimeScrubber",
