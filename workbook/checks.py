@@ -25,6 +25,7 @@ __all__ = [
     "instance_registered",
     "lab_cost",
     "no_untagged_images",
+    "service_recovered",
     "taskdef_deregistered",
     "taskdef_registered",
 ]
@@ -144,6 +145,7 @@ def fargate_task_price(
 
 # The walkthrough's step checks (instances, task definitions, images) live in their own module.
 from .checks_cost import break_even_count, lab_cost  # noqa: E402
+from .checks_service import service_recovered  # noqa: E402
 from .checks_steps import (  # noqa: E402
     image_tagged,
     instance_registered,

@@ -80,6 +80,17 @@ PARAMETER_SETS: dict[str, list[dict]] = {
             "exercise_instance_type": "m6g.large",
         },
     ],
+    "11_capstone.ipynb": [
+        {},
+        {
+            "region": "us-east-1",
+            "seed": 3,
+            "cluster_name": "Shop",
+            "instance_type": "m6g.large",
+            "desired_count": 4,
+            "repository": "shop/web",
+        },
+    ],
     "12_break_it_labs.ipynb": [
         {},
         {

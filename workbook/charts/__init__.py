@@ -12,6 +12,7 @@ from .classreport import class_report_figure
 from .cost import cost_vs_count_figure
 from .eni import eni_capacity_figure
 from .pricing import hourly_price_figure
+from .service import running_tasks_figure
 from .steps import fargate_sizes_figure, registered_memory_figure, repository_images_figure
 from .timeline import event_timeline_figure
 from .utilization import cost_vs_utilization_figure
@@ -27,5 +28,6 @@ __all__ = [
     "fargate_sizes_figure",
     "hourly_price_figure",
     "registered_memory_figure",
+    "running_tasks_figure",
     "repository_images_figure",
 ]
