@@ -11,7 +11,9 @@ from .deploy import service_tasks
 __all__ = ["service_recovered"]
 
 
-def service_recovered(lab, cluster: str, service: str, desired: int, min_azs: int = 2) -> CheckResult:
+def service_recovered(
+    lab, cluster: str, service: str, desired: int, min_azs: int = 2
+) -> CheckResult:
     """``service`` is ACTIVE with ``desired`` tasks wanted and running, in a single deployment,
     spread over at least ``min_azs`` Availability Zones that are up."""
     title = f"service {service} runs {desired} tasks again"

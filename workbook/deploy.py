@@ -147,13 +147,13 @@ def running_counts(lab, cluster: str, service: str) -> pd.DataFrame:
     ev = ev[(ev["cluster"] == cluster) & ev["kind"].isin(["TaskRunning", "TaskStopping"])]
     ours = {
         r
-        for r, d in zip(ev["resource"], ev["detail"])
+        for r, d in zip(ev["resource"], ev["detail"], strict=True)
         if isinstance(d, dict) and d.get("service") == service
     }
     ev = ev[ev["resource"].isin(ours)]
     started: set[str] = set()
     steps = []
-    for time, kind, resource in zip(ev["time"], ev["kind"], ev["resource"]):
+    for time, kind, resource in zip(ev["time"], ev["kind"], ev["resource"], strict=True):
         if kind == "TaskRunning":
             started.add(resource)
             steps.append((time, +1))

@@ -49,7 +49,7 @@ def running_tasks_figure(lab, cluster: str, service: str, desired: int | None = 
         )
     ev = lab.events
     faults = ev[ev["kind"] == "FaultInjected"]
-    for i, (time, detail) in enumerate(zip(faults["time"], faults["detail"])):
+    for i, (time, detail) in enumerate(zip(faults["time"], faults["detail"], strict=True)):
         label = _FAULT_LABEL.get(detail.get("fault"), detail.get("fault", "fault"))
         fig.add_vline(x=time, line={"color": ROLE["fail"], "dash": "dot"})
         fig.add_annotation(
