@@ -281,3 +281,18 @@ def test_env_prints_exports_for_eval(capsys):
     extras = json.loads((Path(data) / "ecs/2014-11-13/waiters-2.sdk-extras.json").read_text())
     assert extras["merge"]["waiters"]["TasksRunning"] == {"delay": 0}
     assert extras["merge"]["waiters"]["ServicesStable"] == {"delay": 0}
+
+
+def test_advance_follows_aws_endpoint_url(monkeypatch):
+    """After eval "$(ecslab env --port N)", `ecslab advance 2m` needs no --port; an endpoint
+    that is not a local lab (a real AWS URL) is never contacted."""
+    port = free_port()
+    monkeypatch.setenv("AWS_ENDPOINT_URL", f"http://127.0.0.1:{port}")
+    with pytest.raises(SystemExit) as ei:
+        main(["advance", "2m"])
+    assert f"nothing answers on http://127.0.0.1:{port} " in str(ei.value.code)
+    from ecslab.adapters.cli import _parser, _served
+
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "https://ecs.ap-east-1.amazonaws.com")
+    assert _served(_parser().parse_args(["now"])) == ("127.0.0.1", 4566)
+    assert _served(_parser().parse_args(["now", "--port", "5000"])) == ("127.0.0.1", 5000)

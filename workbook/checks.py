@@ -28,6 +28,7 @@ __all__ = [
     "lab_cost",
     "no_untagged_images",
     "service_steady",
+    "service_recovered",
     "taskdef_deregistered",
     "taskdef_registered",
     "tasks_running",
@@ -150,6 +151,7 @@ def fargate_task_price(
 # The walkthrough's step checks (instances, task definitions, images) live in their own module.
 from .checks_cost import break_even_count, lab_cost  # noqa: E402
 from .checks_insights import insights_hourly_cost  # noqa: E402
+from .checks_service import service_recovered  # noqa: E402
 from .checks_services import (  # noqa: E402
     deployment_completed,
     service_steady,

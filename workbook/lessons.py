@@ -1,5 +1,8 @@
 """The lesson notebooks: their order, running them with papermill, and reading their results.
 
+``python -m workbook.lessons commands`` lists the ``aws`` commands each lesson runs or shows (see
+:func:`aws_commands`).
+
 ``python -m workbook.lessons run [NAME ...]`` re-executes lessons in place (``make notebooks``) and
 prints each one's time. Executed notebooks are cleaned of what changes from run to run (papermill
 timings, saved widget state, which embeds plotly's ~5 MB widget bundle) so re-running a lesson
@@ -13,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import time
 from dataclasses import dataclass
@@ -24,6 +28,7 @@ __all__ = [
     "LESSONS",
     "Lesson",
     "RESULTS_MIME",
+    "aws_commands",
     "clean",
     "execute",
     "notebooks_dir",
@@ -117,6 +122,14 @@ LESSONS: tuple[Lesson, ...] = (
         "custom metrics per cluster, task and service, prorated hourly",
     ),
     Lesson(
+        "11_capstone.ipynb",
+        "Capstone: deploy, survive faults, explain the bill",
+        "a web service end to end (instances in three AZs, an ECR image, awsvpc + awslogs + health "
+        "check, ALB with an ip target group, a service of three, waiters), boto3 and the aws CLI "
+        "side by side; a rolling deployment; faults (crash, instance, AZ) and the service's "
+        "events; the bill and Fargate vs EC2; the walkthrough's cheat sheet",
+    ),
+    Lesson(
         "12_break_it_labs.ipynb",
         "Break-it labs",
         "the classic failures reproduced and fixed: RunTask failures and the why-not-placed view; "
@@ -166,6 +179,31 @@ def results_of(nb) -> dict:
             if RESULTS_MIME in data:
                 out.update(data[RESULTS_MIME])
     return out
+
+
+_SHOWN = re.compile(r"\baws (ecs|ec2|ecr|iam|ssm|elbv2|logs) (wait [a-z-]+|(?!wait\b)[a-z-]+)")
+_RUN = re.compile(r'lab\.aws\(\[?"(?:aws )?(\w+)"?,? ?"?([a-z-]+)(?:"?,? ?"?([a-z-]+))?')
+
+
+def aws_commands(nb) -> dict[str, set[str]]:
+    """The ``aws`` commands a lesson teaches, as ``"ecs create-service"`` / ``"ecs wait
+    services-stable"``: ``shown`` is every ``aws <service> <operation>`` in any cell (markdown
+    code blocks, ``!aws`` lines, lab.aws calls written as text), ``run`` the ones its code cells
+    execute (``!aws`` lines and ``lab.aws(...)`` calls)."""
+    shown: set[str] = set()
+    run: set[str] = set()
+    for cell in nb.cells:
+        found = {" ".join(m) for m in _SHOWN.findall(cell.source)}
+        shown |= found
+        if cell.cell_type != "code":
+            continue
+        for line in cell.source.splitlines():
+            if line.lstrip().startswith("!"):
+                run |= {" ".join(m) for m in _SHOWN.findall(line)}
+        for service, op, waiter in _RUN.findall(cell.source):
+            run.add(f"{service} {op} {waiter}" if op == "wait" and waiter else f"{service} {op}")
+    shown |= run
+    return {"shown": shown, "run": run}
 
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
@@ -222,8 +260,17 @@ def main(argv: list[str] | None = None) -> int:
     run = sub.add_parser("run", help="re-execute lessons in place with papermill")
     run.add_argument("names", nargs="*", help="lesson files (default: all)")
     sub.add_parser("list", help="list the lessons in order")
+    sub.add_parser("commands", help="the aws commands each lesson runs (*) or shows")
     args = parser.parse_args(argv)
     folder = notebooks_dir()
+    if args.cmd == "commands":
+        import nbformat
+
+        for lesson in LESSONS:
+            found = aws_commands(nbformat.read(str(folder / lesson.file), as_version=4))
+            marked = [f"{c} *" if c in found["run"] else c for c in sorted(found["shown"])]
+            print(f"{lesson.file}: " + ", ".join(marked))
+        return 0
     if args.cmd == "list":
         for lesson in LESSONS:
             print(f"{lesson.file}  {lesson.title}: {lesson.topics}")

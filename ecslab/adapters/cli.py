@@ -4,17 +4,22 @@ ecslab serve [--port 4566] [--host 127.0.0.1] [--region ap-east-1] [--seed N]
              [--state FILE] [--clock manual|realtime] [--speed X]
 eval "$(ecslab env)"          # point this shell's aws CLI / boto3 at the lab
 ecslab advance 5m             # move the simulated clock (manual clock)
+
+``advance`` and ``now`` talk to the lab that ``AWS_ENDPOINT_URL`` points at (after
+``eval "$(ecslab env --port N)"``) unless ``--port`` / ``--host`` say otherwise.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import shlex
 import signal
 import sys
 import threading
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 from typing import Any
@@ -146,14 +151,25 @@ def cmd_env(args: argparse.Namespace) -> int:
     return 0
 
 
+def _served(args: argparse.Namespace) -> tuple[str, int]:
+    """(host, port) of the lab to control: --host/--port if given, else the loopback endpoint
+    AWS_ENDPOINT_URL names (what `eval "$(ecslab env --port N)"` exported), else the default."""
+    if args.port is not None:
+        return args.host or "127.0.0.1", args.port
+    url = urllib.parse.urlsplit(os.environ.get("AWS_ENDPOINT_URL", ""))
+    if url.scheme == "http" and url.hostname in LOOPBACK and url.port and args.host is None:
+        return url.hostname, url.port
+    return args.host or "127.0.0.1", DEFAULT_PORT
+
+
 def cmd_advance(args: argparse.Namespace) -> int:
-    out = _control(args.host, args.port, "advance", {"by": args.duration})
+    out = _control(*_served(args), "advance", {"by": args.duration})
     print(out["now"])
     return 0
 
 
 def cmd_now(args: argparse.Namespace) -> int:
-    out = _control(args.host, args.port, "now")
+    out = _control(*_served(args), "now")
     print(out["now"])
     return 0
 
@@ -188,13 +204,19 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("--region", default=None, help="default: the running server's")
     e.set_defaults(fn=cmd_env)
 
+    def served(sp: argparse.ArgumentParser) -> None:
+        sp.add_argument(
+            "--port", type=int, default=None, help="default: AWS_ENDPOINT_URL's, or 4566"
+        )
+        sp.add_argument("--host", default=None, help="default 127.0.0.1")
+
     a = sub.add_parser("advance", help="move the served lab's clock forward, e.g. 5m or 90s")
     a.add_argument("duration")
-    endpoint(a)
+    served(a)
     a.set_defaults(fn=cmd_advance)
 
     n = sub.add_parser("now", help="print the served lab's simulated time")
-    endpoint(n)
+    served(n)
     n.set_defaults(fn=cmd_now)
     return p
 

@@ -349,6 +349,57 @@ def test_default_run_reproduces_the_committed_results(run_lesson):
         assert results_of(run_lesson(name, {})) == results_of(load(name)), name
 
 
+def test_11_defaults(run_lesson):
+    nb = run_lesson("11_capstone.ipynb", {})
+    assert errors(nb) == []
+    r = results_of(nb)
+    assert r["image_uri"] == "123456789012.dkr.ecr.ap-east-1.amazonaws.com/web:v1"
+    assert r["task_definition"] == "web:2"  # version 2 rolled out with the CLI
+    assert r["service"] == {
+        "status": "ACTIVE",
+        "desired": 3,
+        "running": 3,
+        "pending": 0,
+        "task_definition": "web:2",
+        "deployments": ["PRIMARY web:2 COMPLETED"],
+    }
+    # web-a terminated, ap-east-1b down: the learner's new instance in 1a and web-c carry it.
+    assert r["down_az"] == "ap-east-1b" and r["azs"] == ["ap-east-1a", "ap-east-1c"]
+    assert r["faults"] == ["crash_container", "terminate_instance", "az_down"]
+    assert r["tasks_per_instance"] == {"plain": 2, "trunking": 8}  # ENIs, then CPU (8 x 256)
+    assert r["cheaper"] == ["Fargate"] and r["break_even_count"] == 8
+    assert set(r["bill_usd"]) == {"ec2-instance", "ecr-repository"}
+    assert 0.5 < r["bill_usd"]["ec2-instance"] < 1.5
+    assert r["exercise_passed"] == [True, True, True]
+    # The !aws cell: the real CLI in the kernel's environment, against the same lab.
+    (cli,) = [c for c in nb.cells if c.source.startswith("!aws ecs wait services-stable")]
+    assert cli.outputs[0]["text"].split() == ["web", "ACTIVE", "3", "3"]
+    events = "\n".join(
+        o.get("text", "") + str(o.get("data", {}).get("text/plain", ""))
+        for c in nb.cells
+        if "az_down" in c.source
+        for o in c.outputs
+    )
+    assert "was unable to place a task because no container instance met all of its requirements" in (
+        events
+    )
+
+
+def test_11_graviton_in_us_east_1(run_lesson):
+    nb = run_lesson("11_capstone.ipynb", PARAMETER_SETS["11_capstone.ipynb"][1])
+    assert errors(nb) == []
+    r = results_of(nb)
+    assert r["region"] == "us-east-1" and r["arch"] == "arm64"
+    assert r["image_uri"] == "123456789012.dkr.ecr.us-east-1.amazonaws.com/shop/web:v1"
+    assert r["service"]["desired"] == r["service"]["running"] == 4
+    assert len(r["azs"]) >= 2 and r["down_az"] not in r["azs"]
+    assert r["exercise_passed"] == [True, True, True]
+    # Same story, other figures: m6g.large is cheaper than m5.large per hour.
+    default = results_of(run_lesson("11_capstone.ipynb", {}))
+    assert r["bill_usd"]["ec2-instance"] < default["bill_usd"]["ec2-instance"]
+    assert "price_note" not in r
+
+
 def test_12_defaults(run_lesson):
     nb = run_lesson("12_break_it_labs.ipynb", {})
     assert errors(nb) == []

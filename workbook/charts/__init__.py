@@ -14,6 +14,7 @@ from .eni import eni_capacity_figure
 from .insights import insights_cost_figure, insights_figure
 from .placement import placement_figure
 from .pricing import hourly_price_figure
+from .service import running_tasks_figure
 from .services import service_timeline_figure, target_health_figure
 from .steps import fargate_sizes_figure, registered_memory_figure, repository_images_figure
 from .task_timeline import task_timeline_figure
@@ -34,6 +35,7 @@ __all__ = [
     "hourly_price_figure",
     "placement_figure",
     "registered_memory_figure",
+    "running_tasks_figure",
     "repository_images_figure",
     "task_timeline_figure",
     "service_timeline_figure",
