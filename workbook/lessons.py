@@ -220,7 +220,27 @@ def clean(nb) -> Any:
         cell.metadata.pop("execution", None)
         for out in cell.get("outputs", []):
             out.get("data", {}).pop(WIDGET_VIEW, None)
+        if "outputs" in cell:
+            cell["outputs"] = _coalesce_streams(cell["outputs"])
     return nb
+
+
+def _coalesce_streams(outputs: list) -> list:
+    """Join adjacent stdout/stderr chunks: how the kernel splits one print into stream messages
+    depends on timing, so the committed text would otherwise differ between identical runs."""
+    merged: list = []
+    for out in outputs:
+        prev = merged[-1] if merged else None
+        if (
+            out.get("output_type") == "stream"
+            and prev is not None
+            and prev.get("output_type") == "stream"
+            and prev.get("name") == out.get("name")
+        ):
+            prev["text"] = "".join(prev["text"]) + "".join(out["text"])
+        else:
+            merged.append(out)
+    return merged
 
 
 def execute(
