@@ -124,3 +124,35 @@ def test_save_is_atomic_and_leaves_no_temp_files(tmp_path):
     lab.save(tmp_path / "lab.jsonl")
     lab.save(tmp_path / "lab.jsonl")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["lab.jsonl"]
+
+
+def test_sdk_idempotency_tokens_do_not_break_determinism(tmp_path):
+    """boto3 fills ClientToken with uuid4; the lab records a token derived from seed and position."""
+
+    def run():
+        lab = Lab(seed=5)
+        ec2, ssm = lab.client("ec2"), lab.client("ssm")
+        ami = ssm.get_parameter(
+            Name="/aws/service/ecs/optimized-ami/amazon-linux-2/recommended/image_id"
+        )["Parameter"]["Value"]
+        ec2.run_instances(ImageId=ami, InstanceType="m5.large", MinCount=1, MaxCount=1)
+        return lab
+
+    a, b = run(), run()
+    assert [e.to_json() for e in a.log] == [e.to_json() for e in b.log]
+    token = a.events.query("kind == 'ApiCalled'")["detail"].iloc[0]["params"]["ClientToken"]
+    assert token.startswith("ecslab-") and len(token) == 36
+    loaded = Lab.load(a.save(tmp_path / "lab.jsonl"))
+    assert [e.to_json() for e in loaded.log] == [e.to_json() for e in a.log]
+    # A token the caller chose is kept as given.
+    ec2 = a.client("ec2")
+    ami = a.client("ssm").get_parameter(
+        Name="/aws/service/ecs/optimized-ami/amazon-linux-2/recommended/image_id"
+    )["Parameter"]["Value"]
+    ec2.run_instances(
+        ImageId=ami, InstanceType="m5.large", MinCount=1, MaxCount=1, ClientToken="my-launch-1"
+    )
+    assert (
+        a.events.query("kind == 'ApiCalled'")["detail"].iloc[-1]["params"]["ClientToken"]
+        == "my-launch-1"
+    )

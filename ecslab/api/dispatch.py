@@ -7,6 +7,7 @@ transport and ``ecslab serve`` both hand it the exact bytes a client sent.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -84,6 +85,8 @@ def call(lab, service: str, operation: str, params: dict[str, Any]) -> dict[str,
                 for n in names
             )
         )
+    if h.mutating and op.idempotent_members:
+        params = _deterministic_tokens(lab, op, params)
     detail = {"operation": operation, "params": params}
     with lab._command("ApiCalled", service, detail, record=h.mutating, resource=operation):
         result = h.fn(lab, params) or {}
@@ -95,6 +98,24 @@ def call(lab, service: str, operation: str, params: dict[str, Any]) -> dict[str,
                 f"ecslab produced a response that does not match {service}:{operation}: {problems[:5]}"
             )
     return body
+
+
+_UUID4 = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
+
+
+def _deterministic_tokens(lab, op, params: dict[str, Any]) -> dict[str, Any]:
+    """Replace the idempotency tokens SDKs fill in with uuid4 (ClientToken, clientToken ...) by a
+    token derived from the lab's seed and the call's place in the event table, so the same calls
+    record the same inputs and describe the same resources. A token the caller chose (anything
+    not shaped like a uuid4) is kept. Token-based idempotent *retries* are not modelled: the
+    clients ecslab configures make one attempt."""
+    out = dict(params)
+    for name in op.idempotent_members:
+        value = out.get(name)
+        if isinstance(value, str) and _UUID4.match(value):
+            digest = hashlib.sha256(f"{lab.seed}:{len(lab.log)}:{name}".encode()).hexdigest()
+            out[name] = "ecslab-" + digest[:29]
+    return out
 
 
 class Response:
