@@ -122,7 +122,7 @@ def test_walkthrough_rows_appear_in_lessons():
         "ecs update-service",
         "ecs delete-service",
         "ecs describe-services",
-        "ecs wait",
+        "ecs wait services-stable",
     } <= by_lesson["06_services.ipynb"]
     assert {
         "elbv2 create-load-balancer",
