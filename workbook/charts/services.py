@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 
 from ..palette import OKABE_ITO, ROLE, SEQUENCE, TEMPLATE
 from ..service_history import deployment_bands, service_history, target_health_history
+from .rows import time_rows_layout
 
 __all__ = ["service_timeline_figure", "target_health_figure", "HEALTH_COLORS"]
 
@@ -198,21 +199,11 @@ def target_health_figure(lab, target_group_arn: str, until: datetime | None = No
                 + " %{customdata[0]} → %{customdata[1]}<br>%{customdata[2]}<extra></extra>",
             )
         )
-    fig.update_layout(
-        title={"text": f"Target health in {tg_name} over simulated time"},
+    return time_rows_layout(
+        fig,
+        title=f"Target health in {tg_name} over simulated time",
+        y_title="target (instance:port or IP:port)",
+        rows=rows,
+        empty_text="no targets yet" if h.empty else None,
         barmode="overlay",
-        xaxis={"title": {"text": "simulated time (UTC)"}, "type": "date"},
-        yaxis={
-            "title": {"text": "target (instance:port or IP:port)"},
-            "type": "category",
-            "categoryorder": "array",
-            "categoryarray": rows,
-            "autorange": "reversed",
-        },
-        height=200 + 30 * max(len(rows), 1),
     )
-    if h.empty:
-        fig.add_annotation(
-            text="no targets yet", showarrow=False, xref="paper", yref="paper", x=0.5, y=0.5
-        )
-    return fig

@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 
 from ..palette import OKABE_ITO, ROLE, TEMPLATE
 from ..placement import STATES, task_states
+from .rows import time_rows_layout
 
 __all__ = ["task_timeline_figure", "deployment_bands", "STATE_COLORS"]
 
@@ -116,22 +117,14 @@ def task_timeline_figure(
         )
     when = f" as of {pd.Timestamp(until):%H:%M:%S}" if until is not None else ""
     n = seg["task_id"].nunique()
-    fig.update_layout(
-        title={"text": f"Task lifecycle over simulated time{when} ({n} task(s))"},
+    return time_rows_layout(
+        fig,
+        title=f"Task lifecycle over simulated time{when} ({n} task(s))",
+        y_title="task (family #n, in creation order)",
+        rows=labels,
+        empty_text=None if labels else "no tasks yet",
+        base_height=220,
+        per_row=26,
         barmode="overlay",
-        xaxis={"title": {"text": "simulated time (UTC)"}, "type": "date"},
-        yaxis={
-            "title": {"text": "task (family #n, in creation order)"},
-            "type": "category",
-            "categoryorder": "array",
-            "categoryarray": labels,
-            "autorange": "reversed",
-            "dtick": 1,
-        },
-        height=220 + 26 * max(len(labels), 1),
+        yaxis={"dtick": 1},
     )
-    if not labels:
-        fig.add_annotation(
-            text="no tasks yet", showarrow=False, xref="paper", yref="paper", x=0.5, y=0.5
-        )
-    return fig

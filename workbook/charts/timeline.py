@@ -9,6 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ..palette import ROLE, TEMPLATE
+from .rows import time_rows_layout
 
 __all__ = ["event_timeline_figure", "events_of"]
 
@@ -63,20 +64,12 @@ def event_timeline_figure(source, until: datetime | None = None) -> go.Figure:
                 hoverinfo="text",
             )
         )
-    fig.update_layout(
-        title={"text": f"Lab events over simulated time ({len(ev)} events)"},
-        xaxis={"title": {"text": "simulated time (UTC)"}, "type": "date"},
-        yaxis={
-            "title": {"text": "event kind"},
-            "type": "category",
-            "categoryorder": "array",
-            "categoryarray": kinds,
-            "autorange": "reversed",
-        },
-        height=180 + 28 * max(len(kinds), 1),
+    return time_rows_layout(
+        fig,
+        title=f"Lab events over simulated time ({len(ev)} events)",
+        y_title="event kind",
+        rows=kinds,
+        empty_text="no events yet" if ev.empty else None,
+        base_height=180,
+        per_row=28,
     )
-    if ev.empty:
-        fig.add_annotation(
-            text="no events yet", showarrow=False, xref="paper", yref="paper", x=0.5, y=0.5
-        )
-    return fig
