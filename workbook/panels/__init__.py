@@ -8,6 +8,7 @@ from .breakit import BreakItPanel, WhyNotPlacedPanel
 from .clock import ClockPanel
 from .cluster import ClusterPanel
 from .cost import CostExplorer
+from .dashboard import ConsoleDashboard
 from .eni import EniExplorer
 from .insights import InsightsPanel
 from .instance import InstanceLaunchPanel
@@ -22,6 +23,7 @@ __all__ = [
     "BreakItPanel",
     "ClockPanel",
     "ClusterPanel",
+    "ConsoleDashboard",
     "CostExplorer",
     "EniExplorer",
     "InsightsPanel",
