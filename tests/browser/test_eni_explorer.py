@@ -89,3 +89,21 @@ def test_voila_dashboard_hides_code_and_its_explorer_responds(dashboard):
     explorer = explorer_in(page)
     check_trunking_toggle(explorer)
     check_task_size(explorer, "4 vCPU (4096)", "for a 4 vCPU / 1024 MiB task without trunking")
+
+
+def test_gallery_console_dashboard_advances_with_its_button(gallery):
+    """The console dashboard (same gallery page): its +10 m button moves the lab's clock and the
+    status line redraws with the new simulated time."""
+    import re
+
+    dash = gallery.output("ConsoleDashboard(lab").locator(".ecslab-dashboard")
+    status = dash.locator(".ecslab-status")
+    expect(status).to_contain_text(
+        re.compile(r"Services: \d+ instance\(s\), 1 service\(s\) at \d\d:\d\d:\d\d")
+    )
+    before = status.text_content()
+    hhmm = re.search(r"at (\d\d):(\d\d)", before)
+    dash.get_by_role("button", name="+10 m").click()
+    later = (int(hhmm[1]) * 60 + int(hhmm[2]) + 10) % (24 * 60)
+    expect(status).to_contain_text(f"at {later // 60:02d}:{later % 60:02d}")
+    expect(dash.locator(".js-plotly-plot").first).to_be_visible()
