@@ -7,14 +7,20 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def test_bench_calls_small():
+def run_small(script: str) -> subprocess.CompletedProcess:
+    """Run ``benchmarks/<script> --small`` and require it to succeed."""
     out = subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / "bench_calls.py"), "--small"],
+        [sys.executable, str(ROOT / "benchmarks" / script), "--small"],
         capture_output=True,
         text=True,
         cwd=ROOT,
     )
     assert out.returncode == 0, out.stderr
+    return out
+
+
+def test_bench_calls_small():
+    out = run_small("bench_calls.py")
     lines = out.stdout.splitlines()
     assert lines[0].startswith("call") and "ratio to peer" in lines[0]
     rows = {ln.split()[0]: float(ln.split()[1]) for ln in lines[1:]}
@@ -22,13 +28,7 @@ def test_bench_calls_small():
 
 
 def test_bench_billing_small():
-    out = subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / "bench_billing.py"), "--small"],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-    )
-    assert out.returncode == 0, out.stderr
+    out = run_small("bench_billing.py")
     lines = out.stdout.splitlines()
     assert "vectorised s" in lines[0] and "row-by-row s" in lines[0]
     assert len(lines) == 3 and all(line.rstrip().endswith("x") for line in lines[1:])
@@ -36,13 +36,7 @@ def test_bench_billing_small():
 
 def test_bench_tasks_moto_small():
     """The moto comparison at 100 instances / 1,000 tasks (both engines, same shape)."""
-    out = subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / "bench_tasks_moto.py"), "--small"],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-    )
-    assert out.returncode == 0, out.stderr
+    out = run_small("bench_tasks_moto.py")
     rows = {ln.split()[0]: ln.split()[1:] for ln in out.stdout.splitlines() if ln.strip()}
     assert {"register", "run_task", "list_describe", "total"} <= set(rows)
     assert all(float(rows[p][0]) > 0 and float(rows[p][1]) > 0 for p in ("run_task", "total"))
@@ -50,13 +44,7 @@ def test_bench_tasks_moto_small():
 
 
 def test_bench_services_small():
-    out = subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / "bench_services.py"), "--small"],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-    )
-    assert out.returncode == 0, out.stderr
+    out = run_small("bench_services.py")
     header, half, full, ratio = out.stdout.splitlines()
     assert header.split()[:3] == ["instances", "services", "tasks"]
     assert half.split()[-1] == "5/5" and full.split()[-1] == "10/10"
@@ -65,13 +53,7 @@ def test_bench_services_small():
 
 def test_bench_insights_small():
     """The Container Insights benchmark at a small size; it asserts against its row-by-row loop."""
-    out = subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / "bench_insights.py"), "--small"],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-    )
-    assert out.returncode == 0, out.stderr
+    out = run_small("bench_insights.py")
     lines = out.stdout.splitlines()
     assert lines[0].startswith("50,000 rows") and "vs row-by-row" in lines[-1]
     assert [ln.split("  ")[0] for ln in lines[2:7]] == [
