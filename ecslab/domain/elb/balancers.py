@@ -11,31 +11,14 @@ LoadBalancerActive, LoadBalancerDeleted, ListenerCreated, ListenerDeleted.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from ...core.errors import error_for_code
-from .model import PROVISIONING_SECONDS, Listener, LoadBalancer
+from .model import PROVISIONING_SECONDS, Listener, LoadBalancer, check_name
 
 __all__ = ["BalancersMixin"]
 
 ValidationError = error_for_code("ValidationError")
-_NAME = re.compile(r"^[A-Za-z0-9-]+$")
-
-
-def _check_lb_name(name: str) -> None:
-    # Wording as ELBv2 answers (seen in public reports and moto's tests; not on an AWS page).
-    if len(name) > 32:
-        raise ValidationError(f"Load balancer name '{name}' cannot be longer than '32' characters")
-    if not _NAME.match(name):
-        raise ValidationError(
-            f"Load balancer name '{name}' can only contain characters that are alphanumeric "
-            "characters or hyphens(-)"
-        )
-    if name.startswith("-") or name.endswith("-"):
-        raise ValidationError(f"Load balancer name '{name}' cannot begin or end with '-'")
-    if name.lower().startswith("internal-"):
-        raise ValidationError(f"Load balancer name '{name}' cannot begin with 'internal-'")
 
 
 class BalancersMixin:
@@ -53,7 +36,7 @@ class BalancersMixin:
         tags: dict[str, str] | None = None,
     ) -> LoadBalancer:
         lab, net = self.lab, self.lab.network
-        _check_lb_name(name)
+        check_name("Load balancer", name, forbid_internal=True)
         lb_type = lb_type or "application"
         if lb_type != "application":
             raise ValidationError(

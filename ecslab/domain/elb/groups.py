@@ -12,12 +12,11 @@ from dataclasses import replace
 from typing import Any
 
 from ...core.errors import InvalidParameterException, error_for_code
-from .model import DEFAULT_ATTRIBUTES, LAMBDA_ATTRIBUTES, TargetGroup, health_defaults
+from .model import DEFAULT_ATTRIBUTES, LAMBDA_ATTRIBUTES, TargetGroup, check_name, health_defaults
 
 __all__ = ["GroupsMixin"]
 
 ValidationError = error_for_code("ValidationError")
-_NAME = re.compile(r"^[A-Za-z0-9-]+$")
 _MATCHER = re.compile(r"^\d{3}(-\d{3})?(,\d{3}(-\d{3})?)*$")
 _PROTOCOLS = ("HTTP", "HTTPS", "TCP", "TLS", "UDP", "TCP_UDP")
 #: (low, high) for the health-check settings (ALB guide; TCP-family groups accept up to 120 s).
@@ -27,19 +26,6 @@ _BOUNDS = {
     "healthy": ("HealthyThresholdCount", 2, 10),
     "unhealthy": ("UnhealthyThresholdCount", 2, 10),
 }
-
-
-def _check_tg_name(name: str) -> None:
-    # Wording as ELBv2 answers (public reports and moto's tests; not on an AWS page).
-    if len(name) > 32:
-        raise ValidationError(f"Target group name '{name}' cannot be longer than '32' characters")
-    if not _NAME.match(name):
-        raise ValidationError(
-            f"Target group name '{name}' can only contain characters that are alphanumeric "
-            "characters or hyphens(-)"
-        )
-    if name.startswith("-") or name.endswith("-"):
-        raise ValidationError(f"Target group name '{name}' cannot begin or end with '-'")
 
 
 class GroupsMixin:
@@ -57,7 +43,7 @@ class GroupsMixin:
     ) -> TargetGroup:
         """``health``: changes to AWS's defaults, keyed like :class:`HealthSettings` (enabled,
         protocol, port, path, interval, timeout, healthy, unhealthy, matcher)."""
-        _check_tg_name(name)
+        check_name("Target group", name)
         ttype = target_type or "instance"
         if ttype not in ("instance", "ip", "lambda"):
             raise ValidationError(f"ecslab does not simulate target type '{ttype}'")

@@ -7,6 +7,7 @@ guide for TCP target groups, and the Elastic Load Balancing endpoints page (host
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -174,3 +175,26 @@ class TargetGroup:
             if int(lo) <= code <= int(hi or lo):
                 return True
         return False
+
+
+_NAME = re.compile(r"^[A-Za-z0-9-]+$")
+
+
+def check_name(kind: str, name: str, *, forbid_internal: bool = False) -> None:
+    """ELBv2's name rules for load balancers and target groups (``kind`` is "Load balancer" or
+    "Target group"). Wording as ELBv2 answers, from public reports and moto's tests; not on an
+    AWS page."""
+    from ...core.errors import error_for_code
+
+    invalid = error_for_code("ValidationError")
+    if len(name) > 32:
+        raise invalid(f"{kind} name '{name}' cannot be longer than '32' characters")
+    if not _NAME.match(name):
+        raise invalid(
+            f"{kind} name '{name}' can only contain characters that are alphanumeric "
+            "characters or hyphens(-)"
+        )
+    if name.startswith("-") or name.endswith("-"):
+        raise invalid(f"{kind} name '{name}' cannot begin or end with '-'")
+    if forbid_internal and name.lower().startswith("internal-"):
+        raise invalid(f"{kind} name '{name}' cannot begin with 'internal-'")
