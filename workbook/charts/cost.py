@@ -12,6 +12,8 @@ source and, when prices are not the lab region's, the region note.
 
 from __future__ import annotations
 
+from typing import Any
+
 import plotly.graph_objects as go
 
 from ..capacity import task_label
@@ -36,6 +38,21 @@ EC2_COLORS = tuple(
 
 def _color(i: int) -> str:
     return EC2_COLORS[i % len(EC2_COLORS)]
+
+
+def _star_style(i: int) -> dict[str, Any]:
+    """The break-even marker of comparison ``i`` (a labelled star in its colour)."""
+    return {
+        "mode": "markers+text",
+        "textposition": "top center",
+        "marker": {
+            "symbol": "star",
+            "size": 18,
+            "color": _color(i),
+            "line": {"color": "black", "width": 1},
+        },
+        "hoverinfo": "text",
+    }
 
 
 def _symbol(i: int) -> str:
@@ -226,20 +243,7 @@ def _count_styles(slots: int) -> list[dict]:
                 "hoverinfo": "text",
             }
         )
-        styles.append(
-            {
-                "mode": "markers+text",
-                "textposition": "top center",
-                "marker": {
-                    "symbol": "star",
-                    "size": 18,
-                    "color": _color(i),
-                    "line": {"color": "black", "width": 1},
-                },
-                "hoverinfo": "text",
-                "showlegend": True,
-            }
-        )
+        styles.append({**_star_style(i), "showlegend": True})
     return styles
 
 

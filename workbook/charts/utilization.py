@@ -14,6 +14,7 @@ from .cost import (
     _merge,
     _money,
     _period,
+    _star_style,
     _types,
     _workload_text,
     caption_annotation,
@@ -163,19 +164,7 @@ def _utilization_styles(slots: int) -> list[dict[str, Any]]:
     ]
     for i in range(slots):
         styles.append({"mode": "lines", "line": {"color": _color(i), "width": 2, "dash": "solid"}})
-        styles.append(
-            {
-                "mode": "markers+text",
-                "textposition": "top center",
-                "marker": {
-                    "symbol": "star",
-                    "size": 18,
-                    "color": _color(i),
-                    "line": {"color": "black", "width": 1},
-                },
-                "hoverinfo": "text",
-            }
-        )
+        styles.append(_star_style(i))
     return styles
 
 
