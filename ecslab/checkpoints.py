@@ -15,7 +15,7 @@ from datetime import datetime
 
 import pandas as pd
 
-from .lab import lab_action
+from .core.record import lab_action
 
 __all__ = ["Checkpoint", "save", "restore", "table", "prefix_of"]
 

@@ -13,7 +13,7 @@ import json
 import os
 import tempfile
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -25,22 +25,12 @@ from .core.blobs import BlobStore
 from .core.clock import EPOCH_START, Clock, parse_duration
 from .core.errors import AwsError
 from .core.events import Event, EventLog
+from .core.record import action_named, action_names, lab_action
 from .core.rng import LabRandom
 
 __all__ = ["Lab", "ReplayMismatch", "lab_action"]
 
 FORMAT = 1
-
-#: name -> function(lab, **args); see :func:`lab_action`.
-_ACTIONS: dict[str, Callable[..., Any]] = {}
-
-
-def lab_action(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """Register a lab-level action (fault injection, removing a role ...) so it is recorded as a
-    ``LabActed`` input and replayed on load. Call it as ``lab.act(name, **kwargs)``; arguments must
-    be JSON-serialisable."""
-    _ACTIONS[fn.__name__] = fn
-    return fn
 
 
 class ReplayMismatch(RuntimeError):
@@ -197,9 +187,9 @@ class Lab:
 
     def act(self, action: str, **args: Any) -> Any:
         """Run a registered lab action (recorded, so replay repeats it)."""
-        fn = _ACTIONS.get(action)
+        fn = action_named(action)
         if fn is None:
-            raise ValueError(f"unknown lab action {action!r}; known: {sorted(_ACTIONS)}")
+            raise ValueError(f"unknown lab action {action!r}; known: {action_names()}")
         json.dumps(args)  # arguments must survive save/load
         with self._command("LabActed", "lab", {"action": action, "args": args}, resource=action):
             return fn(self, **args)

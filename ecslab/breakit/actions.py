@@ -9,7 +9,7 @@
 
 from __future__ import annotations
 
-from ..lab import lab_action
+from ..core.record import lab_action
 
 __all__ = ["breakit_started", "breakit_hint", "breakit_skipped", "stop_ecs_agent"]
 

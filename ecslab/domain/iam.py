@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from ..core.errors import error_for_code
-from ..lab import lab_action
+from ..core.record import lab_action
 
 __all__ = ["Iam", "Role", "InstanceProfile", "STANDARD_ROLES", "ECS_INSTANCE_POLICY"]
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from ..lab import lab_action
+from ..core.record import lab_action
 
 __all__ = ["Probe", "Reply", "Responder", "Site", "Web", "image_key"]
 

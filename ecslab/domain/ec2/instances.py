@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 
 from ...core import catalog
 from ...core.errors import error_for_code
-from ...lab import lab_action
+from ...core.record import lab_action
 from .images import find_image
 
 __all__ = ["Instance", "Instances", "BOOT_SECONDS", "SHUTDOWN_SECONDS", "INSTANCE_ID_RE"]

@@ -17,7 +17,7 @@ import ipaddress
 from dataclasses import dataclass, field
 
 from ...core.errors import error_for_code
-from ...lab import lab_action
+from ...core.record import lab_action
 
 __all__ = ["Network", "Subnet", "Vpc", "SecurityGroup", "VpcEndpoint", "zones_for"]
 

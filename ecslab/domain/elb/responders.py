@@ -9,7 +9,7 @@ times out (Target.Timeout).
 
 from __future__ import annotations
 
-from ...lab import lab_action
+from ...core.record import lab_action
 from ..web import Reply, Site
 from .model import Target, TargetGroup
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from ...core.blobs import DIGEST_RE, sha256_digest
 from ...core.errors import error_for_code
-from ...lab import lab_action
+from ...core.record import lab_action
 
 __all__ = ["LayerUploadOps", "PART_SIZE"]
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from ...core.errors import InvalidParameterException
-from ...lab import lab_action
+from ...core.record import lab_action
 from ..tasks import lifecycle
 
 __all__ = ["Faults"]
