@@ -2,7 +2,7 @@
 
 import pytest
 
-from workbook import capacity, pricing
+from workbook.views import capacity, pricing
 
 
 def test_m5_large_trunking_and_binding_limits():

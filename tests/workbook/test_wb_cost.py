@@ -5,9 +5,10 @@ $0.085/h, t3.medium $0.0416/h; Fargate x86 $0.04048/vCPU-h + $0.004445/GB-h)."""
 import pytest
 
 from ecslab import Lab
-from workbook import charts, costs, instances, palette
+from workbook import charts, palette
 from workbook.panels import CostExplorer
 from workbook.panels.cost import MAX_TYPES
+from workbook.views import costs, instances
 
 HOURS = 730
 PER_TASK_512_1024 = 0.5 * 0.04048 + 1 * 0.004445  # 0.024685 USD per task-hour

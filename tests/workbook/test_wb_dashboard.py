@@ -1,9 +1,9 @@
 """The console dashboard and progress feedback, driven through their methods against a real lab."""
 
 from ecslab import Lab, examples
-from workbook.console import Console
 from workbook.panels import ConsoleDashboard
 from workbook.progress import advance_with_progress
+from workbook.views.console import Console
 
 USER_DATA = "#!/bin/bash\necho ECS_CLUSTER=MyCluster >> /etc/ecs/ecs.config"
 

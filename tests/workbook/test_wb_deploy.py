@@ -1,4 +1,4 @@
-"""workbook.deploy, charts.running_tasks_figure and checks.service_recovered over a real lab: a
+"""workbook.views.deploy, charts.running_tasks_figure and checks.service_recovered over a real lab: a
 service of awsvpc tasks in two AZs, a fault, and the repair."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from servicekit import alb
 from taskkit import instances, subnets, taskdef
 
 from workbook import charts, checks
-from workbook.deploy import (
+from workbook.views.deploy import (
     readable,
     running_counts,
     service_events,

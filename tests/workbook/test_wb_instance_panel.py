@@ -3,8 +3,8 @@ instance helpers it uses (AMI from SSM, user data, tables, readable ids)."""
 
 import pytest
 
-from workbook import instances
 from workbook.panels import InstanceLaunchPanel
+from workbook.views import instances
 
 
 @pytest.fixture

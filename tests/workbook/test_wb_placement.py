@@ -11,8 +11,8 @@ from taskkit import instances, taskdef
 from ecslab import Lab
 from workbook import charts
 from workbook.panels import ClockPanel, RunTaskPanel, TimeScrubber
-from workbook.placement import placement_view, task_states, unsteady
-from workbook.scrub import lab_as_of, moments
+from workbook.views.placement import placement_view, task_states, unsteady
+from workbook.views.scrub import lab_as_of, moments
 
 
 def named_cluster(lab, n_per_az=1, itype="m5.large", cluster="MyCluster"):

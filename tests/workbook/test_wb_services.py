@@ -11,7 +11,7 @@ import pytest
 from ecslab import examples
 from workbook import charts, checks
 from workbook.panels import ServicePanel
-from workbook.services import (
+from workbook.views.services import (
     deployment_bands,
     load_balancer,
     rolling_bounds,

@@ -4,7 +4,8 @@ plain words until the lab state is right, then passes; and the step charts' data
 import pytest
 
 from ecslab.registry import build_image
-from workbook import charts, checks, instances
+from workbook import charts, checks
+from workbook.views import instances
 
 
 def launch(lab, itype="m5.large", cluster="MyCluster", **kw):

@@ -7,7 +7,7 @@ import pytest
 
 from ecslab.registry import build_image
 from workbook.panels import RegistryPanel, TaskDefinitionPanel
-from workbook.taskdefs import TaskDefForm
+from workbook.views.taskdefs import TaskDefForm
 
 ARN = "arn:aws:ecs:ap-east-1:123456789012:task-definition/"
 

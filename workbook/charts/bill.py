@@ -1,6 +1,6 @@
 """A lab's own bill: cost over time stacked by resource type, and a by-resource breakdown.
 
-Both are drawn from ``lab.costs()`` (through :mod:`workbook.costs`) and carry the price source and
+Both are drawn from ``lab.costs()`` (through :mod:`workbook.views.costs`) and carry the price source and
 the region note.
 """
 
@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from ..costs import cost_by_resource, cost_over_time, lab_price_caption
 from ..palette import OKABE_ITO, ROLE, TEMPLATE
+from ..views.costs import cost_by_resource, cost_over_time, lab_price_caption
 from .cost import caption_annotation
 
 __all__ = ["TYPE_STYLE", "cost_breakdown_figure", "cost_over_time_figure"]

@@ -16,9 +16,9 @@ from typing import Any
 
 import plotly.graph_objects as go
 
-from ..capacity import task_label
-from ..costs import price_caption
 from ..palette import OKABE_ITO, ROLE, SYMBOLS, TEMPLATE
+from ..views.capacity import task_label
+from ..views.costs import price_caption
 
 __all__ = [
     "EC2_COLORS",

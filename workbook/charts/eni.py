@@ -8,8 +8,8 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from ..capacity import eni_capacity_table, task_label
 from ..palette import ROLE, TEMPLATE
+from ..views.capacity import eni_capacity_table, task_label
 
 __all__ = ["eni_capacity_figure", "eni_traces", "eni_layout", "TRACE_NAMES"]
 

@@ -17,8 +17,8 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from ..costs import lab_price_caption
 from ..palette import OKABE_ITO, ROLE, TEMPLATE, color_for
+from ..views.costs import lab_price_caption
 from .cost import caption_annotation
 
 __all__ = [

@@ -8,7 +8,7 @@ from datetime import datetime
 import plotly.graph_objects as go
 
 from ..palette import ROLE, TEMPLATE, color_for
-from ..placement import PlacementView, placement_view
+from ..views.placement import PlacementView, placement_view
 
 __all__ = ["placement_figure", "placement_traces", "placement_layout", "FREE_NAMES"]
 
@@ -242,7 +242,7 @@ def placement_figure(
     names: dict[str, str] | None = None,
 ) -> go.Figure:
     """The placement map of ``cluster`` (from a Lab, an event DataFrame or a
-    :class:`~workbook.placement.PlacementView`) as of ``until``: per container instance
+    :class:`~workbook.views.placement.PlacementView`) as of ``until``: per container instance
     (grouped by AZ) registered vs reserved CPU and memory with the tasks stacked and coloured by
     service/family, ENI slots used/free for awsvpc tasks, and the last placement failure's
     reasons marked on the instances that refused (and summed up under the title)."""

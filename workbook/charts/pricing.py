@@ -6,9 +6,9 @@ from collections.abc import Iterable
 
 import plotly.graph_objects as go
 
-from ..capacity import task_label
 from ..palette import ROLE, TEMPLATE
-from ..pricing import per_task_table, price_note
+from ..views.capacity import task_label
+from ..views.pricing import per_task_table, price_note
 
 __all__ = ["hourly_price_figure"]
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from ..deploy import running_counts
 from ..palette import ROLE, TEMPLATE
+from ..views.deploy import running_counts
 
 __all__ = ["running_tasks_figure"]
 

@@ -1,7 +1,7 @@
 """Service charts: tasks per deployment over time against the desired count (deployments as
 bands, faults marked), and a target group's target health over time.
 
-Both are drawn from the event table (:mod:`workbook.services`), so ``until=`` draws the service
+Both are drawn from the event table (:mod:`workbook.views.services`), so ``until=`` draws the service
 as it was at an earlier simulated time.
 """
 
@@ -13,7 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ..palette import OKABE_ITO, ROLE, SEQUENCE, TEMPLATE
-from ..service_history import deployment_bands, service_history, target_health_history
+from ..views.service_history import deployment_bands, service_history, target_health_history
 from .rows import time_rows_layout
 
 __all__ = ["service_timeline_figure", "target_health_figure", "HEALTH_COLORS"]

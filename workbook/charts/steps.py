@@ -7,10 +7,10 @@ from collections.abc import Iterable
 
 import plotly.graph_objects as go
 
-from ..instances import registered_memory_table
 from ..palette import OKABE_ITO, ROLE, TEMPLATE
-from ..registry import images_table
-from ..taskdefs import fargate_sizes
+from ..views.instances import registered_memory_table
+from ..views.registry import images_table
+from ..views.taskdefs import fargate_sizes
 
 __all__ = ["registered_memory_figure", "fargate_sizes_figure", "repository_images_figure"]
 

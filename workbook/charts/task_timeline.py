@@ -9,7 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ..palette import OKABE_ITO, ROLE, TEMPLATE
-from ..placement import STATES, task_states
+from ..views.placement import STATES, task_states
 from .rows import time_rows_layout
 
 __all__ = ["task_timeline_figure", "deployment_bands", "STATE_COLORS"]

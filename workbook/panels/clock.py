@@ -23,7 +23,7 @@ import ipywidgets as w
 from ecslab.core.clock import parse_duration
 
 from ..aws import Outcome
-from ..placement import unsteady
+from ..views.placement import unsteady
 from .base import Panel, header
 
 __all__ = ["ClockPanel", "STEPS", "SPEEDS"]

@@ -6,7 +6,7 @@ import ipywidgets as w
 import pandas as pd
 
 from ..aws import Outcome, attempt, client
-from ..tables import clusters_table
+from ..views.tables import clusters_table
 from .base import Panel, header
 
 __all__ = ["ClusterConsole", "ClusterPanel"]

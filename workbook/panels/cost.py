@@ -13,15 +13,15 @@ import plotly.graph_objects as go
 from ecslab.core import catalog
 
 from ..aws import Outcome
-from ..capacity import task_label
 from ..charts.cost import cost_vs_count_figure, count_layout, count_traces
 from ..charts.utilization import (
     cost_vs_utilization_figure,
     utilization_layout,
     utilization_traces,
 )
-from ..costs import comparison_table
-from ..taskdefs import fargate_sizes
+from ..views.capacity import task_label
+from ..views.costs import comparison_table
+from ..views.taskdefs import fargate_sizes
 from .base import Panel, header
 
 __all__ = ["CostExplorer", "FARGATE_RATES", "MAX_TYPES"]

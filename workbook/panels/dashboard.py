@@ -9,8 +9,8 @@ import plotly.graph_objects as go
 from ..aws import Outcome
 from ..charts.placement import placement_figure
 from ..charts.task_timeline import task_timeline_figure
-from ..console import Console
 from ..progress import advance_with_progress
+from ..views.console import Console
 from .base import Panel, header, sync_figure
 
 __all__ = ["ConsoleDashboard"]

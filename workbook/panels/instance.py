@@ -8,7 +8,7 @@ import pandas as pd
 from ecslab.core import catalog
 
 from ..aws import Outcome
-from ..instances import InstanceLauncher, LaunchRequest, type_label, user_data_for
+from ..views.instances import InstanceLauncher, LaunchRequest, type_label, user_data_for
 from .base import Panel, header
 
 __all__ = ["InstanceLaunchPanel", "AMI_CHOICES"]

@@ -9,7 +9,7 @@ import ipywidgets as w
 import pandas as pd
 
 from ..aws import Outcome
-from ..registry import RegistryConsole
+from ..views.registry import RegistryConsole
 from .base import Panel, header
 
 __all__ = ["RegistryPanel", "DEFAULT_DOCKERFILE"]

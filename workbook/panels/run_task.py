@@ -19,9 +19,9 @@ from botocore.exceptions import ClientError
 
 from ..aws import Outcome, attempt, client, error_text
 from ..charts.placement import placement_figure, placement_layout, placement_traces
-from ..instances import name_tags, readable
 from ..palette import TEMPLATE
-from ..placement import placement_view
+from ..views.instances import name_tags, readable
+from ..views.placement import placement_view
 from .base import Panel, header, sync_figure
 
 __all__ = ["RunTaskPanel", "STRATEGY_FIELDS"]

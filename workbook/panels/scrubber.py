@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 from ..aws import Outcome
 from ..charts.placement import placement_figure
 from ..charts.task_timeline import task_timeline_figure
-from ..scrub import at_offset, moments
+from ..views.scrub import at_offset, moments
 from .base import Panel, header, sync_figure
 
 __all__ = ["TimeScrubber", "CHARTS"]

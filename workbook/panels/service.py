@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 
 from ..aws import Outcome, attempt, client
 from ..charts.services import service_timeline_figure
-from ..services import deployments_table, service_events
+from ..views.services import deployments_table, service_events
 from .base import Panel, header
 
 __all__ = ["ServiceConsole", "ServicePanel"]

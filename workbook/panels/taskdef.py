@@ -11,7 +11,7 @@ import pandas as pd
 
 from ..aws import Outcome
 from ..palette import ROLE
-from ..taskdefs import NETWORK_MODES, TaskDefEditor, TaskDefForm
+from ..views.taskdefs import NETWORK_MODES, TaskDefEditor, TaskDefForm
 from .base import Panel, header
 
 __all__ = ["TaskDefinitionPanel"]

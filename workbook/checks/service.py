@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from botocore.exceptions import ClientError
 
-from .aws import client
-from .checks import CheckResult
-from .deploy import service_tasks
+from ..aws import client
+from ..views.deploy import service_tasks
+from .result import CheckResult
 
 __all__ = ["service_recovered"]
 

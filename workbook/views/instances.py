@@ -14,7 +14,7 @@ import pandas as pd
 
 from ecslab.core import catalog
 
-from .aws import Outcome, attempt, client
+from ..aws import Outcome, attempt, client
 
 __all__ = [
     "ECS_AMI_PARAMETERS",

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from .aws import client
-from .checks import CheckResult
-from .insights import hourly_metric_cost
+from ..aws import client
+from ..views.insights import hourly_metric_cost
+from .result import CheckResult
 
 __all__ = ["insights_hourly_cost"]
 

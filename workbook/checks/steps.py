@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from botocore.exceptions import ClientError
 
-from .aws import client
-from .checks import CheckResult, _describe
-from .instances import readable
+from ..aws import client
+from ..views.instances import readable
+from .core import _describe
+from .result import CheckResult
 
 __all__ = [
     "image_tagged",

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .aws import client
+from ..aws import client
 from .instances import readable
 from .services import service_events
 from .tables import clusters_table

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from collections import Counter
 
-from .aws import client
-from .checks import CheckResult
-from .instances import name_tags
+from ..aws import client
+from ..views.instances import name_tags
+from .result import CheckResult
 
 __all__ = ["tasks_running"]
 
@@ -55,7 +55,7 @@ def tasks_running(
     try:
         tasks = _tasks(lab, cluster, family)
     except Exception as exc:  # ClusterNotFoundException and the like: say it in AWS's words
-        from .aws import error_text
+        from ..aws import error_text
 
         return CheckResult(title, False, error_text(exc), f"Create the cluster {cluster} first.")
     running = [t for t in tasks if t["lastStatus"] == "RUNNING"]

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from botocore.exceptions import ClientError
 
-from .aws import client
-from .checks import CheckResult
+from ..aws import client
+from .result import CheckResult
 
 __all__ = ["deployment_completed", "service_steady", "targets_healthy"]
 

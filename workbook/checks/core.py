@@ -1,4 +1,4 @@
-"""Exercise checks: look at the lab (through its API, never its internals) and say pass or fail,
+"""Cluster, task-definition and Fargate-price checks (the first lessons). Checks look at the lab (through its API, never its internals) and say pass or fail,
 with a hint in plain words. Usable from plain Python and shown nicely in a notebook.
 
 In a lesson's graded cell, ``checks.cluster_exists(lab, "MyCluster").require()`` shows the result
@@ -10,30 +10,8 @@ from __future__ import annotations
 
 from botocore.exceptions import ClientError
 
-from ecslab.core.checks import CheckFailed, CheckResult
-
-from .aws import client
-
-__all__ = [
-    "CheckFailed",
-    "CheckResult",
-    "break_even_count",
-    "cluster_exists",
-    "cluster_deleted",
-    "deployment_completed",
-    "fargate_task_price",
-    "image_tagged",
-    "insights_hourly_cost",
-    "instance_registered",
-    "lab_cost",
-    "no_untagged_images",
-    "service_steady",
-    "service_recovered",
-    "taskdef_deregistered",
-    "taskdef_registered",
-    "tasks_running",
-    "targets_healthy",
-]
+from ..aws import client
+from .result import CheckResult
 
 
 def _describe(lab, name: str) -> dict | None:
@@ -131,7 +109,7 @@ def fargate_task_price(
     answer, task_cpu: int = 1024, task_memory: int = 2048, arch: str = "x86_64"
 ) -> CheckResult:
     """``answer`` is the hourly list price (USD) of a Fargate task of this size (within 0.1 %)."""
-    from .pricing import fargate_rate, fargate_task_hourly
+    from ..views.pricing import fargate_rate, fargate_task_hourly
 
     size = f"{task_cpu / 1024:g} vCPU / {task_memory / 1024:g} GB"
     title = f"Fargate price of a {size} task"
@@ -146,22 +124,3 @@ def fargate_task_price(
     if abs(answer - expected) > expected * 1e-3:
         return CheckResult(title, False, f"${answer:.5f}/h is not right", hint)
     return CheckResult(title, True, f"${answer:.5f} per hour")
-
-
-# The walkthrough's step checks (instances, task definitions, images) live in their own module.
-from .checks_cost import break_even_count, lab_cost  # noqa: E402
-from .checks_insights import insights_hourly_cost  # noqa: E402
-from .checks_service import service_recovered  # noqa: E402
-from .checks_services import (  # noqa: E402
-    deployment_completed,
-    service_steady,
-    targets_healthy,
-)
-from .checks_steps import (  # noqa: E402
-    image_tagged,
-    instance_registered,
-    no_untagged_images,
-    taskdef_deregistered,
-    taskdef_registered,
-)
-from .checks_tasks import tasks_running  # noqa: E402

@@ -3,7 +3,7 @@
 The placement map and the task timeline draw what these tables hold. They are computed from the
 facts alone (``ContainerInstanceRegistered``, ``TaskCreated``, ``TaskStopped`` ...), so the same
 function gives the lab *as of* any past time: keep the events up to that time (see
-:mod:`workbook.scrub`). The tests check the tables against DescribeContainerInstances'
+:mod:`workbook.views.scrub`). The tests check the tables against DescribeContainerInstances'
 remainingResources, so the two views never disagree.
 
 A task holds its instance's CPU, memory (and, for ``awsvpc``, one ENI slot) from ``TaskCreated``

@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 
-from .aws import Outcome, attempt, client
+from ..aws import Outcome, attempt, client
 
 __all__ = ["TaskDefForm", "TaskDefEditor", "fargate_sizes", "revisions_table"]
 

@@ -18,7 +18,7 @@ from typing import Any
 
 import pandas as pd
 
-from .aws import client
+from ..aws import client
 from .instances import LaunchRequest, _name_tags, user_data_for
 from .service_history import (
     _created,

@@ -12,7 +12,7 @@ import re
 
 import pandas as pd
 
-from .aws import client
+from ..aws import client
 
 __all__ = [
     "readable",

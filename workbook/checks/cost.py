@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .checks import CheckResult
+from .result import CheckResult
 
 __all__ = ["break_even_count", "lab_cost"]
 

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from .aws import client
+from ..aws import client
 
 __all__ = ["clusters_table", "events_table", "CLUSTER_COLUMNS"]
 

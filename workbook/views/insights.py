@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .aws import client
+from ..aws import client
 
 __all__ = [
     "CUSTOM_METRIC_USD",

@@ -14,7 +14,7 @@ from botocore.exceptions import ClientError
 from ecslab.registry import build_image
 from ecslab.registry.builder import BuildError
 
-from .aws import Outcome, attempt, client, error_text
+from ..aws import Outcome, attempt, client, error_text
 
 __all__ = ["RegistryConsole", "images_table", "login_info", "short_digest"]
 
