@@ -35,12 +35,20 @@ test: lint
 test-browser: $(STAMP)
 	$(BIN)/python -m pytest tests/browser
 
+# JupyterLab's interface language: `make lab LANG_UI=zh-TW` (Traditional Chinese, from the
+# jupyterlab-language-pack-zh-tw package); the default is English. The choice is written as the
+# default of JupyterLab's Settings > Language (overrides.json in the venv); a language the
+# learner picks in that menu still wins. The Chinese lessons are in notebooks/zh-Hant/.
+LANG_UI ?= en
 lab: $(STAMP)
+	$(BIN)/python -m workbook.labsettings $(LANG_UI)
 	$(BIN)/jupyter lab --ip 127.0.0.1 --no-browser --ServerApp.root_dir=notebooks
 
 # Re-execute every lesson in place with papermill (prints each lesson's time).
+# Then render the translated lessons (notebooks/zh-Hant/) from each lesson and its catalog.
 notebooks: $(STAMP)
 	$(BIN)/python -m workbook.lessons run
+	$(BIN)/python -m workbook.localize render
 
 # Student copies: solutions replaced by stubs, outputs cleared (STUDENT=folder to choose where).
 student: $(STAMP)
