@@ -24,6 +24,7 @@ from ..core.errors import (
     ValidationException,
     error_for_code,
 )
+from ..core.http import Response
 from . import load_handlers
 from .models import (
     operation_model,
@@ -116,13 +117,6 @@ def _deterministic_tokens(lab, op, params: dict[str, Any]) -> dict[str, Any]:
             digest = hashlib.sha256(f"{lab.seed}:{len(lab.log)}:{name}".encode()).hexdigest()
             out[name] = "ecslab-" + digest[:29]
     return out
-
-
-class Response:
-    __slots__ = ("status", "headers", "body")
-
-    def __init__(self, status: int, headers: dict[str, str], body: bytes):
-        self.status, self.headers, self.body = status, headers, body
 
 
 def _headers(lab, content_type: str, body: bytes) -> dict[str, str]:

@@ -26,7 +26,7 @@ from . import deployments as D
 from . import health as H
 from . import validate as V
 from .model import Service
-from .scheduler import reconcile
+from .passes import run_pass
 
 __all__ = ["Services", "SCALED_ABOVE_0"]
 
@@ -289,7 +289,7 @@ class Services:
         if svc.timer is not None and not svc.timer.cancelled and svc.timer.due <= due:
             return
         clock.cancel(svc.timer)
-        svc.timer = clock.at(due, lambda: reconcile(self, svc), "service-scheduler")
+        svc.timer = clock.at(due, lambda: run_pass(self, svc), "service-scheduler")
 
     def became_healthy(self, svc: Service, st) -> None:
         svc.consecutive_failures = 0

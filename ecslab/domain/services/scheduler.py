@@ -39,11 +39,6 @@ def reconcile(dom, svc: Service) -> None:
     svc.timer = None
     if svc.status == "INACTIVE":
         return
-    if svc.daemon:
-        from .daemon import reconcile_daemon
-
-        reconcile_daemon(dom, svc)
-        return
     lab = dom.lab
     desired = svc.desired_count if svc.status == "ACTIVE" else 0
     primary = svc.primary
