@@ -49,7 +49,12 @@ def _node(widget: Any) -> str:
     if widget is None:
         return ""
     if hasattr(widget, "to_plotly_json") and hasattr(widget, "data"):
-        return _figure(widget)
+        try:
+            return _figure(widget)
+        except (TypeError, ValueError, AttributeError) as err:
+            # A fallback must never break the live panel it rides along with.
+            title = _esc(widget.layout.title.text or "chart")
+            return f"<figure><b>{title}</b> <!-- no snapshot: {type(err).__name__} --></figure>"
     if isinstance(widget, w.Tab):
         titles = list(getattr(widget, "titles", ()) or ())
         parts = []
@@ -146,8 +151,8 @@ def _positions(values: Any, n: int) -> list[float]:
     nums = _numbers(values)
     if nums is not None:
         return nums
-    cats: dict = {}  # categories: positions in first-seen order
-    return [float(cats.setdefault(v, len(cats))) for v in values]
+    cats: dict = {}  # categories (multi-level ones are lists): positions in first-seen order
+    return [float(cats.setdefault(repr(v), len(cats))) for v in values]
 
 
 def _figure(fig: Any) -> str:
