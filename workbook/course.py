@@ -250,8 +250,12 @@ def main(argv: list[str] | None = None) -> int:
             generate(api, ids)
             print("\n".join(str(root / "release" / a) for a in ids))
             return 0
-        collect(api, [a for a in ids if (root / "release" / a).is_dir()])
         for aid in ids:
+            try:
+                collect(api, [aid])
+            except NbgraderError:
+                print(f"{aid}: nothing to collect (not released?)", file=sys.stderr)
+                continue
             for student, error in autograde(api, aid).items():
                 print(f"{aid} {student}: {'graded' if not error else 'FAILED'}")
     except NbgraderError as exc:

@@ -254,3 +254,59 @@ def test_class_report_tables_chart_and_cli(graded, capsys):
     printed = capsys.readouterr().out
     assert "! gus (01_clusters): autograde did not finish" in printed
     assert classreport.main(["--course", str(graded["labs"])]) == 2
+
+
+def test_course_folder_works_with_the_nbgrader_command(tmp_path):
+    """``python -m workbook.course init`` writes an nbgrader_config.py that the real ``nbgrader``
+    command reads in that folder (course id, exchange, the lessons as source assignments)."""
+    import subprocess
+    import sys
+
+    root = tmp_path / "course"
+    bindir = Path(sys.executable).parent
+    env = dict(os.environ, PATH=f"{bindir}{os.pathsep}{os.environ.get('PATH', '')}")
+    init = subprocess.run(
+        [sys.executable, "-m", "workbook.course", "init", str(root), str(NOTEBOOKS / LESSONS[1])],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert init.returncode == 0, init.stderr
+    assert init.stdout.split() == [A01]
+    gen = subprocess.run(
+        [str(bindir / "nbgrader"), "generate_assignment", A01],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert gen.returncode == 0, gen.stderr
+    released = nbformat.read(str(root / "release" / A01 / LESSONS[1]), as_version=4)
+    assert "raise NotImplementedError()" in _cell(released, "ex01-create-cluster").source
+    listed = subprocess.run(
+        [str(bindir / "nbgrader"), "db", "assignment", "list"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert A01 in listed.stdout
+    no_course = subprocess.run(
+        [sys.executable, "-m", "workbook.course", "grade", str(tmp_path / "nothing")],
+        capture_output=True,
+        text=True,
+    )
+    assert no_course.returncode == 2 and "not a course folder" in no_course.stderr
+
+
+def test_committed_nbgrader_config_matches_the_course_settings(tmp_path, monkeypatch):
+    """classroom/nbgrader/nbgrader_config.py (for a hub) says what workbook.course uses."""
+    from traitlets.config import Config
+
+    monkeypatch.setenv("ECSLAB_COURSE_ROOT", str(tmp_path / "c"))
+    monkeypatch.setenv("ECSLAB_EXCHANGE", str(tmp_path / "x"))
+    cfg = Config()
+    path = NOTEBOOKS.parent / "classroom" / "nbgrader" / "nbgrader_config.py"
+    exec(compile(path.read_text(), str(path), "exec"), {"get_config": lambda: cfg})
+    want = course.nbgrader_config(tmp_path / "c", tmp_path / "x")
+    assert cfg == want
