@@ -32,6 +32,7 @@ __all__ = [
     "collect",
     "course_api",
     "fetch",
+    "fill_solutions",
     "generate",
     "init_course",
     "nbgrader_config",
@@ -219,6 +220,30 @@ def submit(exchange: str | Path, home: str | Path, student: str, aid: str) -> No
     from nbgrader.exchange.default import ExchangeSubmit
 
     _student_exchange(ExchangeSubmit, exchange, home, student, aid).start()
+
+
+_MARKERS = ("### BEGIN SOLUTION", "### END SOLUTION")
+
+
+def fill_solutions(
+    path: str | Path, instructor: str | Path, only: Iterable[str] | None = None
+) -> None:
+    """Write the instructor's answers into a fetched student notebook (each solution cell, or the
+    grade ids in ``only``), markers removed: a dry run of the grading, and the benchmark's class."""
+    import nbformat
+
+    answers = {}
+    for cell in nbformat.read(str(instructor), as_version=4).cells:
+        m = cell.metadata.get("nbgrader", {})
+        if m.get("solution") and (only is None or m["grade_id"] in only):
+            lines = [x for x in cell.source.split("\n") if x.strip() not in _MARKERS]
+            answers[m["grade_id"]] = "\n".join(lines)
+    nb = nbformat.read(str(path), as_version=4)
+    for cell in nb.cells:
+        gid = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if gid in answers:
+            cell.source = answers[gid]
+    nbformat.write(nb, str(path))
 
 
 def main(argv: list[str] | None = None) -> int:

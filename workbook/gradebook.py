@@ -30,6 +30,8 @@ SCORE_COLUMNS = [
     "status",
 ]
 ISSUE_COLUMNS = ["student", "source", "message"]
+#: A notebook whose setup cell was deleted raises in every later cell: name the first few.
+MAX_RAISED = 3
 
 
 def _db_url(course: Path) -> str:
@@ -165,6 +167,9 @@ def submission_issues(course: str | Path) -> pd.DataFrame:
             if not graded.exists():
                 add(f"autograde did not finish for {path.name}; it scores 0 until regraded")
                 continue
-            for message in _raised(graded):
+            raised = _raised(graded)
+            for message in raised[:MAX_RAISED]:
                 add(message)
+            if len(raised) > MAX_RAISED:
+                add(f"... and {len(raised) - MAX_RAISED} more cell(s) raised (see autograded/)")
     return pd.DataFrame(rows, columns=ISSUE_COLUMNS)

@@ -32,19 +32,6 @@ except ImportError:  # pragma: no cover - nbgrader is a dependency; CI must have
 
 LESSONS = ["00_overview_and_pricing.ipynb", "01_clusters.ipynb"]
 A00, A01 = (Path(n).stem for n in LESSONS)
-MARKERS = ("### BEGIN SOLUTION", "### END SOLUTION")
-
-
-def _answers(name: str) -> dict[str, str]:
-    """grade_id -> the instructor's cell text without the solution markers (what a student who
-    wrote the answer in place of the stub hands in)."""
-    out = {}
-    for cell in load(name).cells:
-        m = cell.metadata.get("nbgrader", {})
-        if m.get("solution"):
-            lines = [x for x in cell.source.split("\n") if x.strip() not in MARKERS]
-            out[m["grade_id"]] = "\n".join(lines)
-    return out
 
 
 def _cell(nb, grade_id: str):
@@ -53,14 +40,11 @@ def _cell(nb, grade_id: str):
 
 
 def _hand_in(path: Path, solve: set[str] | str = "all", edit=None) -> None:
-    nb = nbformat.read(str(path), as_version=4)
-    answers = _answers(path.name)
-    for gid, text in answers.items():
-        if solve == "all" or gid in solve:
-            _cell(nb, gid).source = text
+    course.fill_solutions(path, NOTEBOOKS / path.name, None if solve == "all" else solve)
     if edit is not None:
+        nb = nbformat.read(str(path), as_version=4)
         edit(nb)
-    nbformat.write(nb, str(path))
+        nbformat.write(nb, str(path))
 
 
 def _delete_check(nb):
