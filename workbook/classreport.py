@@ -143,11 +143,11 @@ def _page(report: ClassReport) -> str:
     first = True
     if len(report.exercises):
         fig = exercise_pass_figure(report.exercises)
-        parts.append(fig.to_html(full_html=False, include_plotlyjs="cdn"))
+        parts.append(fig.to_html(full_html=False, include_plotlyjs=True))
         first = False
     if len(report.breakit):
         fig = class_report_figure(report.breakit)
-        parts.append(fig.to_html(full_html=False, include_plotlyjs="cdn" if first else False))
+        parts.append(fig.to_html(full_html=False, include_plotlyjs=first))
     for title, frame in (
         ("Messages", report.messages),
         ("Exercises", report.exercises),

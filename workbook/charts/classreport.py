@@ -117,13 +117,19 @@ def exercise_pass_figure(table: pd.DataFrame) -> go.Figure:
                 name=name,
                 marker={"color": color, "pattern": {"shape": pattern}},
                 text=text,
-                textposition="auto",
+                textposition="outside",  # a 0 % bar still says why (e.g. answers to grade)
+                cliponaxis=False,
                 hovertemplate="%{y}<br>%{x:.0f} % passed<br>%{text}<extra>" + name + "</extra>",
             )
         )
     fig.update_layout(
         title={"text": f"Exercises: pass rate over {int(table['students'].max() or 0)} student(s)"},
-        xaxis={"title": {"text": "students who passed (%)"}, "range": [0, 100]},
+        # Room right of 100 % for the bar texts.
+        xaxis={
+            "title": {"text": "students who passed (%)"},
+            "range": [0, 135],
+            "tickvals": [0, 20, 40, 60, 80, 100],
+        },
         yaxis={
             "title": {"text": "exercise"},
             "autorange": "reversed",
