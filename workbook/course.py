@@ -17,6 +17,7 @@ and ``make assignments`` need no shell.
 from __future__ import annotations
 
 import argparse
+import ast
 import os
 import shutil
 import sys
@@ -61,12 +62,15 @@ class NbgraderError(RuntimeError):
     """An nbgrader step failed; the message carries nbgrader's own log."""
 
 
-def assignment_id(path: str | Path) -> str:
-    """The assignment a lesson notebook becomes: its stem, plus the language folder if any."""
-    path = Path(path)
-    if path.parent.resolve() == notebooks_dir().resolve() or path.parent.name in ("", "."):
+def assignment_id(path: str | Path, base: str | Path | None = None) -> str:
+    """The assignment a lesson notebook becomes: its stem, plus its language folder below
+    ``base`` (default notebooks/) if any: ``zh-Hant/01_clusters.ipynb`` -> ``01_clusters-zh-Hant``."""
+    path = Path(path).resolve()
+    base = Path(base).resolve() if base is not None else notebooks_dir().resolve()
+    if not path.is_relative_to(base):
         return path.stem
-    return f"{path.stem}-{path.parent.name}"
+    folders = path.parent.relative_to(base).parts
+    return "-".join((path.stem, *folders))
 
 
 def default_notebooks() -> list[Path]:
@@ -94,9 +98,11 @@ def init_course(
     notebooks: Iterable[str | Path] | None = None,
     exchange: str | Path | None = None,
     course_id: str = COURSE_ID,
+    base: str | Path | None = None,
 ) -> list[str]:
     """Copy lessons into ``root/source/<assignment>/``, write ``root/nbgrader_config.py`` and make
-    the exchange folder; returns the assignment ids. Re-running refreshes the copies."""
+    the exchange folder; returns the assignment ids (see :func:`assignment_id`; ``base`` is the
+    folder the language folders are under). Re-running refreshes the copies."""
     root = Path(root).resolve()
     cfg = nbgrader_config(root, exchange, course_id)
     ex = Path(cfg.Exchange.root)
@@ -105,7 +111,7 @@ def init_course(
     ids = []
     for nb in notebooks if notebooks is not None else default_notebooks():
         nb = Path(nb)
-        aid = assignment_id(nb)
+        aid = assignment_id(nb, base)
         folder = root / "source" / aid
         folder.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(nb, folder / nb.name)
@@ -148,7 +154,7 @@ def _alembic_on_path() -> None:
 def _configured_exchange(root: Path) -> str:
     for line in (root / "nbgrader_config.py").read_text().splitlines():
         if line.startswith("c.Exchange.root = "):
-            return eval(line.split("=", 1)[1].strip())  # a repr we wrote ourselves
+            return ast.literal_eval(line.split("=", 1)[1].strip())  # the repr init_course wrote
     return str(root.resolve() / "exchange")
 
 

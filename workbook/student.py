@@ -91,7 +91,7 @@ def write_student_copies(
     with tempfile.TemporaryDirectory(prefix="ecslab-course-") as tmp:
         try:
             os.chdir(tmp)  # nbgrader looks for nbgrader_config.py in the working directory
-            ids = init_course(tmp, files)
+            ids = init_course(tmp, files, base=src)
             generate(course_api(tmp), ids)
         finally:
             os.chdir(cwd)
@@ -104,7 +104,7 @@ def write_student_copies(
             )
             path = out / rel
             path.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(Path(tmp) / "release" / assignment_id(f) / f.name, path)
+            shutil.copyfile(Path(tmp) / "release" / assignment_id(f, src) / f.name, path)
             written.append(path)
     return written
 

@@ -130,6 +130,11 @@ def test_any_list_of_lessons_and_language_folders(tmp_path):
     assert paths == [out / "01_clusters.ipynb", out / "zh-Hant" / "01_clusters.ipynb"]
     for p in paths:
         assert "raise NotImplementedError()" in p.read_text()
+    from workbook.course import assignment_id
+
+    assert assignment_id(NOTEBOOKS / "zh-Hant" / "01_clusters.ipynb") == "01_clusters-zh-Hant"
+    assert assignment_id(src / "zh-Hant" / "01_clusters.ipynb", src) == "01_clusters-zh-Hant"
+    assert assignment_id(NOTEBOOKS / "01_clusters.ipynb") == "01_clusters"
     missing = subprocess.run(
         [sys.executable, "-m", "workbook.student", str(out), "99_nope.ipynb"],
         capture_output=True,
