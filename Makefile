@@ -46,6 +46,22 @@ notebooks: $(STAMP)
 student: $(STAMP)
 	$(BIN)/python -m workbook.student $(STUDENT)
 
+# nbgrader (see the README's "For instructors"): COURSE is the course folder (source/, release/,
+# submitted/, autograded/, gradebook.db); LABS an optional folder of saved break-it labs.
+COURSE ?= build/course
+LABS ?= $(COURSE)/labs
+.PHONY: assignments grade
+
+# Every lesson as an nbgrader assignment: copy into COURSE/source, generate_assignment into release/.
+assignments: $(STAMP)
+	$(BIN)/python -m workbook.course init $(COURSE)
+	$(BIN)/python -m workbook.course generate $(COURSE)
+
+# Collect and autograde every submission, then the class report (CSV, HTML) in COURSE.
+grade: $(STAMP)
+	$(BIN)/python -m workbook.course grade $(COURSE)
+	$(BIN)/python -m workbook.classreport $(wildcard $(LABS)) --course $(COURSE) --out $(COURSE)
+
 bench: $(STAMP)
 	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
