@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .model import Scenario
+from .scenarios_autoscaling import NEVER_SCALES_IN
 from .scenarios_capacity import ENI, NEVER_JOINS
 from .scenarios_deploy import ROLLING_BLOCKED
 from .scenarios_health import HEALTH_KILLS
@@ -26,6 +27,7 @@ SCENARIOS: tuple[Scenario, ...] = (
     ROLLING_BLOCKED,
     ALB_TARGET_TYPE,
     FARGATE_SIZE,
+    NEVER_SCALES_IN,
 )
 
 

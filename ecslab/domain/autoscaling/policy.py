@@ -5,7 +5,8 @@
   target) scales out; AlarmLow (below 90 % of the target, [M] modelled) scales in unless
   ``DisableScaleIn``. ``ScaleOutCooldown``/``ScaleInCooldown`` default to 300 s for ECS.
   [M] During a scale-out cooldown no further scale-out and no scale-in start; during a scale-in
-  cooldown no scale-in starts (a scale-out may: availability first).
+  cooldown no scale-in starts (a scale-out may: availability first). [M] A scale-in removes at
+  most a quarter of the desired count (at least one task): "scale-in is more gradual".
 * Step scaling: the breach (metric - alarm threshold) picks the step whose
   [MetricIntervalLowerBound, MetricIntervalUpperBound) contains it; ``ChangeInCapacity`` adds
   the adjustment, ``PercentChangeInCapacity`` adds ``desired x adjustment / 100`` (truncated
@@ -22,6 +23,7 @@ from ...core.errors import error_for_code
 
 __all__ = [
     "target_tracking",
+    "gradual_scale_in",
     "step_scaling",
     "pick_step",
     "tracking_config",
@@ -46,6 +48,12 @@ def target_tracking(desired: int, metric: float, target: float) -> int:
     if desired <= 0:
         return 1 if metric > 0 else 0
     return max(1, math.ceil(desired * metric / target - 1e-9))
+
+
+def gradual_scale_in(desired: int, proportional: int) -> int:
+    """[M] Scale-in is more gradual than scale-out (the ECS guide's words): one scale-in removes
+    at most a quarter of the desired count (at least one task), never below ``proportional``."""
+    return max(proportional, desired - max(1, desired // 4))
 
 
 def pick_step(steps: list[dict[str, Any]], breach: float) -> dict[str, Any] | None:

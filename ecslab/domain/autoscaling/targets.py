@@ -322,6 +322,7 @@ class AppScaling:
                     return
                 if pol.last_in is not None and now < pol.last_in + in_cd:
                     return
+                new = P.gradual_scale_in(desired, new)
         else:
             agg = cfg.get("metric_aggregation_type") or "Average"
             metric = {"Average": sum(vals) / len(vals), "Minimum": min(vals), "Maximum": max(vals)}[
