@@ -357,6 +357,14 @@ class Alarms:
 
     # -- queries -----------------------------------------------------------------------------
 
+    def offered_load(self, cluster: str, service: str, times: list[datetime]) -> list[float]:
+        """The modelled offered load (requests per second) of a service at ``times`` (0 without
+        a load curve): what charts draw beside the utilisation it causes."""
+        curve = self.curves.get((cluster, service))
+        if curve is None:
+            return [0.0] * len(times)
+        return [curve.at(t.timestamp()) for t in times]
+
     def datapoints(self, metric: str, cluster: str, service: str) -> tuple[list[int], list[float]]:
         """(epoch minutes, values) of one service's AWS/ECS metric, oldest first."""
         s = self.series.get((cluster, service))
