@@ -194,7 +194,8 @@ def _kind(name: str) -> str:
 def alarms_table(lab, prefix: str = "") -> pd.DataFrame:
     """DescribeAlarms as a table: kind, state, metric, comparison and threshold, datapoints (M
     of N), period; alarm names shortened to their kind (their uuid differs by seed)."""
-    got = client(lab, "cloudwatch").describe_alarms(AlarmNamePrefix=prefix)["MetricAlarms"]
+    kw = {"AlarmNamePrefix": prefix} if prefix else {}
+    got = client(lab, "cloudwatch").describe_alarms(**kw)["MetricAlarms"]
     rows = [
         {
             "alarm": _kind(a["AlarmName"]),
