@@ -4,6 +4,7 @@ drive a live scaling chart (load, CPU, desired and running counts, alarm bands, 
 from __future__ import annotations
 
 import ipywidgets as w
+import pandas as pd
 import plotly.graph_objects as go
 
 from ..aws import Outcome
@@ -80,7 +81,7 @@ class ScalingPanel(Panel):
         self.lab.advance(duration)
         self.refresh()
         last = self.history.iloc[-1]
-        cpu = "no datapoint" if last["cpu"] is None else f"CPU {last['cpu']:.0f} %"
+        cpu = "no datapoint" if pd.isna(last["cpu"]) else f"CPU {last['cpu']:.0f} %"
         return self.show(
             Outcome(
                 True,

@@ -120,9 +120,10 @@ def _counts(lab, cluster: str, service: str, grid: pd.DatetimeIndex) -> tuple[li
 
 
 def scaling_history(lab, cluster: str, service: str, start=None) -> pd.DataFrame:
-    """One row a simulated minute from ``start`` (default: the service's creation) to now: the
-    offered load (requests/s), CPUUtilization and MemoryUtilization (%, CloudWatch's AWS/ECS
-    one-minute datapoints; empty where no task ran), desired and running counts."""
+    """One row a whole simulated minute from ``start`` (default: the service's creation) to the
+    last minute that ended: the offered load (requests/s, at the minute's middle),
+    CPUUtilization and MemoryUtilization (%, CloudWatch's AWS/ECS one-minute datapoints; empty
+    where no task ran), desired and running counts (at the minute's end)."""
     ev = lab.events
     created = ev[
         (ev["kind"] == "ServiceCreated")
@@ -130,7 +131,10 @@ def scaling_history(lab, cluster: str, service: str, start=None) -> pd.DataFrame
     ]
     t0 = pd.Timestamp(start) if start is not None else created["time"].min()
     now = pd.Timestamp(lab.now)
-    grid = pd.date_range(t0.floor("1min"), now.floor("1min"), freq="1min")
+    # Whole minutes only: a minute's datapoint exists once it has ended.
+    grid = pd.date_range(t0.floor("1min"), now.floor("1min") - pd.Timedelta(minutes=1), freq="1min")
+    if not len(grid):
+        grid = pd.DatetimeIndex([t0.floor("1min")])
     dims = [{"Name": "ClusterName", "Value": cluster}, {"Name": "ServiceName", "Value": service}]
     cw = client(lab, "cloudwatch")
     util = {}
@@ -149,7 +153,8 @@ def scaling_history(lab, cluster: str, service: str, start=None) -> pd.DataFrame
     # The offered load of each minute, at its middle (as the metric model samples it).
     mids = [(t + pd.Timedelta(seconds=30)).to_pydatetime() for t in grid]
     load = lab.alarms.offered_load(cluster, service, mids)
-    desired, running = _counts(lab, cluster, service, grid)
+    # Counts at the end of each minute: what the minute's utilisation was measured against.
+    desired, running = _counts(lab, cluster, service, grid + pd.Timedelta(minutes=1))
     return pd.DataFrame(
         {
             "time": grid,
