@@ -504,3 +504,47 @@ def test_replay_regenerates_scaling(tmp_path):
     aas2 = again.client("application-autoscaling")
     assert aas2.describe_scaling_activities(ServiceNamespace="ecs")["ScalingActivities"] == acts
     assert again.client("cloudwatch").describe_alarms()["MetricAlarms"] == alarms
+
+
+@pytest.mark.parametrize(
+    "args,words",
+    [
+        ({"service": "nope", "points": [[0, 1]]}, "no ACTIVE service"),
+        ({"service": "web"}, "either points"),
+        ({"service": "web", "shape": "sawtooth"}, "unknown load shape"),
+        ({"service": "web", "points": [[0, -1]]}, "rps >= 0"),
+        ({"service": "web", "shape": "two_peaks", "noise": 2}, "noise"),
+    ],
+)
+def test_set_load_refuses_bad_curves_and_changes_nothing(lab, args, words):
+    _web(lab)
+    before = len(lab.events)
+    with pytest.raises(ValueError, match=words):
+        lab.act("set_load", cluster="MyCluster", **args)
+    assert len(lab.events) == before and lab.alarms.curves == {}
+
+
+def test_get_metric_data_and_memory_follow_the_load(lab):
+    _web(lab, desired=1)
+    lab.act("set_load", cluster="MyCluster", service="web", points=[[0, 10]], memory_base=20)
+    lab.advance("3m")
+    cw = lab.client("cloudwatch")
+    dims = [{"Name": "ClusterName", "Value": "MyCluster"}, {"Name": "ServiceName", "Value": "web"}]
+    got = cw.get_metric_data(
+        MetricDataQueries=[
+            {
+                "Id": m.lower(),
+                "MetricStat": {
+                    "Metric": {"Namespace": "AWS/ECS", "MetricName": m, "Dimensions": dims},
+                    "Period": 60,
+                    "Stat": "Average",
+                },
+            }
+            for m in ("CPUUtilization", "MemoryUtilization")
+        ],
+        StartTime=lab.now - timedelta(minutes=10),
+        EndTime=lab.now,
+    )["MetricDataResults"]
+    # 10 rps on one task of 25 rps: CPU 40 %; memory 20 + 0.5 x 40 = 40 %.
+    assert [set(r["Values"]) for r in got] == [{40.0}, {40.0}]
+    assert len(got[0]["Timestamps"]) == 3
