@@ -210,6 +210,7 @@ def test_step_scaling_with_a_user_alarm(lab):
         },
     )
     assert "Alarms" not in pol  # a step policy's alarms are yours to create
+    assert aas.describe_scalable_targets(ServiceNamespace="dynamodb")["ScalableTargets"] == []
     before = len(lab.events)
     with pytest.raises(ClientError) as e:
         cw.put_metric_alarm(
@@ -252,6 +253,8 @@ def test_step_scaling_with_a_user_alarm(lab):
     assert to_alarm["reason"].endswith(
         "were greater than the threshold (60.0) (minimum 2 datapoints for OK -> ALARM transition)."
     )
+    [described] = aas.describe_scaling_policies(ServiceNamespace="ecs")["ScalingPolicies"]
+    assert [a["AlarmName"] for a in described["Alarms"]] == ["web-cpu-high"]
     acts = _activities(aas)
     assert [a["Description"] for a in acts] == ["Setting desired count to 4."]
     assert acts[0]["Cause"] == "monitor alarm web-cpu-high in state ALARM triggered policy step-out"
@@ -548,3 +551,37 @@ def test_get_metric_data_and_memory_follow_the_load(lab):
     # 10 rps on one task of 25 rps: CPU 40 %; memory 20 + 0.5 x 40 = 40 %.
     assert [set(r["Values"]) for r in got] == [{40.0}, {40.0}]
     assert len(got[0]["Timestamps"]) == 3
+
+
+def test_alarms_need_3_and_15_one_minute_datapoints(lab):
+    _web(lab, desired=2)
+    aas = lab.client("application-autoscaling")
+    _register(aas, lo=2, hi=2)  # min = max: the alarms act, the count cannot change
+    out = _tracking(aas)
+    high, low = (a["AlarmName"] for a in out["Alarms"])
+    lab.advance_to(lab.now.replace(second=0) + timedelta(minutes=1))  # a minute boundary
+    t0 = lab.now
+    # 40 rps on two 25-rps tasks: 80 % CPU from this minute on.
+    lab.act("set_load", cluster="MyCluster", service="web", points=[[0, 40]])
+    lab.advance("10m")
+    ev = lab.events
+    rows = ev[ev["kind"] == "AlarmStateChanged"]
+    changes = [
+        (t, d["name"], d["new_state"]) for t, d in zip(rows["time"], rows["detail"], strict=True)
+    ]
+    to_alarm = [t for t, n, s in changes if n == high and s == "ALARM"]
+    # The datapoints of minutes t0, t0+1, t0+2 are all in by t0+3: ALARM then.
+    assert to_alarm == [t0 + timedelta(minutes=3)]
+    # 5 rps: 10 % CPU, under 45 %: AlarmLow needs 15 such minutes.
+    t1 = lab.now.replace(second=0)
+    lab.act("set_load", cluster="MyCluster", service="web", points=[[0, 5]])
+    lab.advance("20m")
+    ev = lab.events
+    rows = ev[ev["kind"] == "AlarmStateChanged"]
+    low_alarm = [
+        t
+        for t, d in zip(rows["time"], rows["detail"], strict=True)
+        if d["name"] == low and d["new_state"] == "ALARM"
+    ]
+    assert low_alarm == [t1 + timedelta(minutes=15)]
+    assert _activities(aas) == []  # min = max = desired: nothing to do

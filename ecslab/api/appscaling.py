@@ -46,16 +46,6 @@ def _page(items: list, p: dict[str, Any]) -> tuple[list, str | None]:
     return items[start : start + limit], nxt
 
 
-def _check_namespace(lab, p: dict[str, Any]) -> None:
-    if p["ServiceNamespace"] != "ecs":
-        lab.appscaling.parse(p["ServiceNamespace"], "", "")
-    dim = p.get("ScalableDimension")
-    if dim is not None and dim != DIMENSION:
-        raise ValidationException(
-            "Unsupported service namespace, resource type or scalable dimension"
-        )
-
-
 @handler(SERVICE, "RegisterScalableTarget")
 def register_scalable_target(lab, p):
     spec = _snake(p, "RegisterScalableTargetRequest")
@@ -103,7 +93,11 @@ def _target_out(t) -> dict[str, Any]:
 
 
 def _targets(lab, p: dict[str, Any], ids: list[str] | None = None) -> list:
-    _check_namespace(lab, p)
+    """The ECS targets a Describe call asks for (another namespace or dimension has none in
+    ecslab: an empty answer, not an error)."""
+    dim = p.get("ScalableDimension")
+    if p["ServiceNamespace"] != "ecs" or dim not in (None, DIMENSION):
+        return []
     out = list(lab.appscaling.targets.values())
     if ids:
         out = [t for t in out if t.resource_id in ids]
@@ -116,7 +110,10 @@ def describe_scalable_targets(lab, p):
     return {"ScalableTargets": [_target_out(t) for t in chunk], "NextToken": nxt}
 
 
-def _policy_out(t, pol) -> dict[str, Any]:
+def _policy_out(lab, t, pol) -> dict[str, Any]:
+    # The alarms that invoke the policy: a target-tracking policy's own two, or the alarms
+    # whose AlarmActions name a step policy.
+    alarms = [a for a in lab.alarms.alarms.values() if pol.arn in a.alarm_actions]
     out: dict[str, Any] = {
         "PolicyARN": pol.arn,
         "PolicyName": pol.name,
@@ -124,7 +121,7 @@ def _policy_out(t, pol) -> dict[str, Any]:
         "ResourceId": t.resource_id,
         "ScalableDimension": DIMENSION,
         "PolicyType": pol.policy_type,
-        "Alarms": [{"AlarmName": a.name, "AlarmARN": a.arn} for a in pol.alarms],
+        "Alarms": [{"AlarmName": a.name, "AlarmARN": a.arn} for a in alarms],
         "CreationTime": pol.created_at,
     }
     if pol.policy_type == "TargetTrackingScaling":
@@ -149,7 +146,7 @@ def describe_scaling_policies(lab, p):
         if not names or pol.name in names
     ]
     chunk, nxt = _page(rows, p)
-    return {"ScalingPolicies": [_policy_out(t, pol) for t, pol in chunk], "NextToken": nxt}
+    return {"ScalingPolicies": [_policy_out(lab, t, pol) for t, pol in chunk], "NextToken": nxt}
 
 
 @handler(SERVICE, "DescribeScalingActivities")
