@@ -140,7 +140,12 @@ def scaling_layout(lab, cluster: str, service: str, target: float | None) -> dic
         "height": 560,
         "xaxis2": {"title": {"text": "simulated time (UTC)"}},
         "yaxis": {"title": {"text": "requests/s"}, "rangemode": "tozero"},
-        "yaxis2": {"title": {"text": "CPU %"}, "range": [0, 105]},
+        "yaxis2": {
+            "title": {"text": "CPU %"},
+            "range": [0, 105],
+            "tickvals": [0, 25, 50, 75, 100],
+            "showgrid": False,
+        },
         "yaxis3": {"title": {"text": "tasks"}, "rangemode": "tozero"},
     }
 
