@@ -486,6 +486,11 @@ def test_alarm_on_a_metric_without_data_stays_insufficient(lab):
     lab.advance("5m")
     [a] = cw.describe_alarms()["MetricAlarms"]
     assert a["StateValue"] == "INSUFFICIENT_DATA"
+    before = len(lab.events)
+    with pytest.raises(ClientError) as e:
+        cw.delete_alarms(AlarmNames=["other", "nope"])
+    assert e.value.response["Error"]["Code"] == "ResourceNotFound"
+    assert len(lab.events) == before and len(cw.describe_alarms()["MetricAlarms"]) == 1
     cw.delete_alarms(AlarmNames=["other"])
     assert cw.describe_alarms()["MetricAlarms"] == []
 
