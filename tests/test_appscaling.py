@@ -590,3 +590,26 @@ def test_alarms_need_3_and_15_one_minute_datapoints(lab):
     ]
     assert low_alarm == [t1 + timedelta(minutes=15)]
     assert _activities(aas) == []  # min = max = desired: nothing to do
+
+
+def test_no_scale_in_while_a_deployment_is_in_progress(lab):
+    _web(lab, desired=4)
+    aas = lab.client("application-autoscaling")
+    _register(aas)
+    _tracking(aas, inn=60)
+    lab.advance("2m")
+    # A revision no instance can place (16 GiB): its deployment stays IN_PROGRESS.
+    big = taskdef(lab, command=["httpd", "-f"], cpu=256, memory=16000)
+    lab.client("ecs").update_service(cluster="MyCluster", service="web", taskDefinition=big)
+    lab.act("set_load", cluster="MyCluster", service="web", points=[[0, 5]])  # 5 % CPU
+    lab.advance("25m")
+    [low] = [
+        a
+        for a in lab.client("cloudwatch").describe_alarms()["MetricAlarms"]
+        if "-AlarmLow-" in a["AlarmName"]
+    ]
+    assert low["StateValue"] == "ALARM" and _activities(aas) == [] and _desired(lab) == 4
+    # Back to the revision that runs: the deployment completes, then the policy scales in.
+    lab.client("ecs").update_service(cluster="MyCluster", service="web", taskDefinition="app:1")
+    lab.advance("10m")
+    assert _activities(aas) and _desired(lab) < 4

@@ -10,6 +10,7 @@ service scheduler and deployments act as usual.
 
 Facts: ``ScalableTargetRegistered``, ``ScalableTargetDeregistered``, ``ScalingPolicyPut``,
 ``ScalingPolicyDeleted``, ``ScalingActivityCompleted`` (StatusCode, desired counts, cause).
+Scale-in waits while an ECS deployment is in progress (scale-out does not), as documented.
 [M] modelled: an activity completes at the minute it starts (AWS takes a few seconds).
 """
 
@@ -340,8 +341,8 @@ class AppScaling:
             return
         if new > desired and t.suspended["dynamic_scaling_out_suspended"]:
             return
-        if new < desired and t.suspended["dynamic_scaling_in_suspended"]:
-            return
+        if new < desired and (t.suspended["dynamic_scaling_in_suspended"] or _deploying(svc)):
+            return  # scale-in suspended, or turned off while an ECS deployment is in progress
         if new > desired:
             pol.last_out = now
         else:
@@ -382,6 +383,11 @@ class AppScaling:
             to_count=new,
             cause=cause,
         )
+
+
+def _deploying(svc) -> bool:
+    """An ECS deployment is in progress (Application Auto Scaling does not scale in then)."""
+    return len(svc.deployments) > 1 or svc.primary.rollout_state == "IN_PROGRESS"
 
 
 def _uuid(lab) -> str:
