@@ -1,4 +1,5 @@
-"""The break-it catalogue: the ten classic ECS beginner failures, by number and by name."""
+"""The break-it catalogue: the ten classic ECS beginner failures (1-10) and the newer ones (14:
+a service that never scales in), by number and by name."""
 
 from __future__ import annotations
 
