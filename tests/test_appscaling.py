@@ -613,3 +613,51 @@ def test_no_scale_in_while_a_deployment_is_in_progress(lab):
     lab.client("ecs").update_service(cluster="MyCluster", service="web", taskDefinition="app:1")
     lab.advance("10m")
     assert _activities(aas) and _desired(lab) < 4
+
+
+@pytest.mark.parametrize(
+    "cfg,want",
+    [
+        # 50 % of 2 tasks is 1, raised to MinAdjustmentMagnitude 2: 4 tasks.
+        ({"AdjustmentType": "PercentChangeInCapacity", "MinAdjustmentMagnitude": 2, "adj": 50}, 4),
+        ({"AdjustmentType": "PercentChangeInCapacity", "adj": 150}, 5),  # 2 + int(3.0)
+        ({"AdjustmentType": "ExactCapacity", "adj": 6}, 6),
+        ({"AdjustmentType": "ChangeInCapacity", "adj": 20}, 10),  # clamped to MaxCapacity
+    ],
+)
+def test_step_adjustment_types(lab, cfg, want):
+    _web(lab, desired=2)
+    aas, cw = lab.client("application-autoscaling"), lab.client("cloudwatch")
+    _register(aas)
+    adj = cfg.pop("adj")
+    arn = aas.put_scaling_policy(
+        PolicyName="step",
+        ServiceNamespace="ecs",
+        ResourceId=RID,
+        ScalableDimension=DIM,
+        PolicyType="StepScaling",
+        StepScalingPolicyConfiguration={
+            **cfg,
+            "StepAdjustments": [{"MetricIntervalLowerBound": 0, "ScalingAdjustment": adj}],
+            "MetricAggregationType": "Maximum",
+        },
+    )["PolicyARN"]
+    cw.put_metric_alarm(
+        AlarmName="hot",
+        MetricName="CPUUtilization",
+        Namespace="AWS/ECS",
+        Statistic="Maximum",
+        Dimensions=[
+            {"Name": "ClusterName", "Value": "MyCluster"},
+            {"Name": "ServiceName", "Value": "web"},
+        ],
+        Period=60,
+        EvaluationPeriods=1,
+        Threshold=70.0,
+        ComparisonOperator="GreaterThanOrEqualToThreshold",
+        AlarmActions=[arn],
+    )
+    lab.act("set_load", cluster="MyCluster", service="web", points=[[0, 50]])  # 100 % on 2 tasks
+    lab.advance("3m")  # one activity; the 300 s default Cooldown holds the next
+    acts = _activities(aas)
+    assert [a["Description"] for a in acts] == [f"Setting desired count to {want}."]
