@@ -358,6 +358,16 @@ class LabServer:
                         self.realtime.rebase()
                 self.persist()
                 out = self.status()
+            elif name == "act" and method == "POST":
+                # A recorded lab action (``ecslab act set_load '{...}'``), e.g. a load curve.
+                if not isinstance(args.get("action"), str) or not isinstance(
+                    args.get("args", {}), dict
+                ):
+                    raise ValueError('give {"action": "<name>", "args": {...}}')
+                with lab._lock:
+                    result = lab.act(args["action"], **args.get("args", {}))
+                self.persist()
+                out = {"action": args["action"], "result": result, **self.status()}
             elif name == "save" and method == "POST":
                 if self.state is None:
                     raise ValueError("this server has no state file: start it with --state FILE")

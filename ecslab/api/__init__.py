@@ -26,6 +26,8 @@ HANDLER_MODULES = [
     "ecslab.api.elbv2_target_groups",
     "ecslab.api.ecs_tasks",
     "ecslab.api.ecs_services",
+    "ecslab.api.appscaling",
+    "ecslab.api.cloudwatch_alarms",
 ]
 
 

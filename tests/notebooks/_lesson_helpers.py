@@ -108,7 +108,15 @@ PARAMETER_SETS: dict[str, list[dict]] = {'00_overview_and_pricing.ipynb': [{},
                              'placement_variant': 'cpu',
                              'roles_variant': 'secret-read',
                              'size_variant': 'memory-too-small',
-                             'health_variant': 'short-start-period'}]}
+                             'health_variant': 'short-start-period'}],
+ '14_service_auto_scaling.ipynb': [{},
+                                   {'region': 'us-east-1',
+                                    'seed': 3,
+                                    'instance_type': 'm6i.large',
+                                    'target': 40.0,
+                                    'peak_rps': 120,
+                                    'scale_in_cooldown': 120,
+                                    'exercise_target': 70.0}]}
 
 
 def load(name: str):

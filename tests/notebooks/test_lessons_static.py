@@ -148,7 +148,7 @@ def test_cli_commands_the_lesson_runs_are_recorded(name):
         " ".join(m)
         for c in nb.cells
         if c.cell_type == "code"
-        for m in re.findall(r'lab\.aws\(\[?"(\w+)"?,? ?"?([a-z-]+)', c.source)
+        for m in re.findall(r'lab\.aws\(\[?"([\w-]+)"?,? ?"?([a-z-]+)', c.source)
     }
     recorded = set(results_of(nb).get("cli_commands", []))
     assert {f"aws {r}" for r in ran} == recorded
