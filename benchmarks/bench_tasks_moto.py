@@ -30,6 +30,7 @@ table prints the median over rounds. Compare the ratios, not the seconds.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import statistics
@@ -228,9 +229,14 @@ def measure(n_instances: int, n_tasks: int, rounds: int, moto: bool) -> dict[str
     bench_ecslab(n_instances, n_tasks, record=recorded)  # also warms models and caches
     runs: dict[str, list[dict[str, float]]] = {"ecslab": [], "floor": [], "moto": []}
     for _ in range(rounds):
+        # Each run starts from a collected heap: otherwise a run pays for collecting the
+        # previous run's lab (cycles wait for a full collection), whichever engine it was.
+        gc.collect()
         runs["ecslab"].append(bench_ecslab(n_instances, n_tasks))
+        gc.collect()
         runs["floor"].append(bench_floor(recorded, n_instances, n_tasks))
         if moto:
+            gc.collect()
             runs["moto"].append(bench_moto(n_instances, n_tasks))
 
     def med(name: str, phase: str = "total") -> float | None:
