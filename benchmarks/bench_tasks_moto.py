@@ -45,7 +45,8 @@ from botocore.config import Config
 
 import ecslab.api.dispatch as dispatch
 from ecslab import Lab
-from ecslab.adapters.boto import FAKE_CREDENTIALS, IN_PROCESS_ENDPOINT
+from ecslab.adapters.boto import FAKE_CREDENTIALS, IN_PROCESS_ENDPOINT, _shared_loader
+from ecslab.adapters.waiters import data_path_or_none
 
 TARGET_FLOOR_RATIO = 1.3  # ecslab / floor
 TARGET_MOTO_RATIO = 10.0  # moto / ecslab at 1,000 / 10,000
@@ -163,6 +164,9 @@ def bench_floor(recorded: list, n_instances: int, n_tasks: int) -> dict[str, flo
         return AWSResponse(request.url, status, headers, _Raw(body))
 
     bs = botocore.session.Session()
+    # The model loader ecslab's clients share (botocore's parsed JSON models, cached per
+    # process), so both sides load the same files once and differ only in who answers.
+    bs.register_component("data_loader", _shared_loader(data_path_or_none()))
     bs.set_config_variable("metadata_service_num_attempts", 0)
     bs.set_credentials(
         FAKE_CREDENTIALS["aws_access_key_id"], FAKE_CREDENTIALS["aws_secret_access_key"]
