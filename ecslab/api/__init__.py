@@ -31,6 +31,13 @@ HANDLER_MODULES = [
 ]
 
 
+_loaded = 0  # how many of HANDLER_MODULES are imported (dispatch calls this on every request)
+
+
 def load_handlers() -> None:
+    global _loaded
+    if _loaded == len(HANDLER_MODULES):
+        return
     for name in HANDLER_MODULES:
         importlib.import_module(name)
+    _loaded = len(HANDLER_MODULES)

@@ -16,6 +16,8 @@ from email.utils import format_datetime
 from typing import Any
 from urllib.parse import urlsplit
 
+import orjson
+
 from ..core.errors import (
     AwsError,
     InternalFailure,
@@ -259,8 +261,18 @@ def _handle(lab, method: str, url: str, h: dict[str, str], body: bytes) -> Respo
             InternalFailure(f"ecslab internal error in {operation}: {type(e).__name__}: {e}"),
             ctype,
         )
-    out = json.dumps(result, separators=(",", ":")).encode()
+    out = _dumps(result)
     return Response(200, _headers(lab, ctype, out), out)
+
+
+def _dumps(body: dict[str, Any]) -> bytes:
+    """The compact JSON body. orjson writes it several times faster than ``json`` (a
+    DescribeTasks answer of 100 tasks is ~200 kB); ``json`` takes what orjson refuses
+    (integers beyond 64 bits)."""
+    try:
+        return orjson.dumps(body)
+    except TypeError:
+        return json.dumps(body, separators=(",", ":")).encode()
 
 
 # -- the ec2 / query protocols (EC2, ELBv2, IAM, STS): form-encoded in, XML out ---------------
