@@ -7,6 +7,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 SRC := ecslab workbook tests benchmarks conftest.py
 STUDENT ?= build/student
+LAB_PORT ?= 8888
+# JupyterLab (and jupyterhub-singleuser) refuse to run as root unless told; empty for anyone else.
+ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
 .PHONY: lab test test-browser lint format venv bench clean notebooks student
 
@@ -35,8 +38,11 @@ test: lint
 test-browser: $(STAMP)
 	$(BIN)/python -m pytest tests/browser
 
+# As root (a container, a classroom VM, CI) JupyterLab refuses to start without --allow-root: pass it
+# and say so. Either way it binds 127.0.0.1 only.
 lab: $(STAMP)
-	$(BIN)/jupyter lab --ip 127.0.0.1 --no-browser --ServerApp.root_dir=notebooks
+	@if [ -n "$(ALLOW_ROOT)" ]; then echo "make lab: running as root, so JupyterLab gets --allow-root (still bound to 127.0.0.1)"; fi
+	$(BIN)/jupyter lab --ip 127.0.0.1 --port $(LAB_PORT) --no-browser $(ALLOW_ROOT) --ServerApp.root_dir=notebooks
 
 # Re-execute every lesson in place with papermill (prints each lesson's time).
 notebooks: $(STAMP)
