@@ -24,10 +24,12 @@ HANDLER_MODULES = [
     "ecslab.api.iam_roles",
     "ecslab.api.elbv2_balancers",
     "ecslab.api.elbv2_target_groups",
+    "ecslab.api.elbv2_rules",
     "ecslab.api.ecs_tasks",
     "ecslab.api.ecs_services",
     "ecslab.api.appscaling",
     "ecslab.api.cloudwatch_alarms",
+    "ecslab.api.ecs_deployments",
 ]
 
 
