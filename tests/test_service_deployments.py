@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from botocore.exceptions import ClientError
 from deploykit import deployments
-from servicekit import sample_app, service
+from servicekit import service
 from taskkit import cluster, taskdef
 
 from ecslab.registry import build_image
