@@ -7,6 +7,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 SRC := ecslab workbook tests benchmarks conftest.py
 STUDENT ?= build/student
+LAB_PORT ?= 8888
+# JupyterLab (and jupyterhub-singleuser) refuse to run as root unless told; empty for anyone else.
+ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
 .PHONY: lab test test-browser lint format venv bench clean notebooks student
 
@@ -39,20 +42,39 @@ test-browser: $(STAMP)
 # jupyterlab-language-pack-zh-tw package); the default is English. The choice is written as the
 # default of JupyterLab's Settings > Language (overrides.json in the venv); a language the
 # learner picks in that menu still wins. The Chinese lessons are in notebooks/zh-Hant/.
+# As root (a container, a classroom VM, CI) JupyterLab refuses to start without --allow-root: pass it
+# and say so. Either way it binds 127.0.0.1 only.
 LANG_UI ?= en
 lab: $(STAMP)
 	$(BIN)/python -m workbook.labsettings $(LANG_UI)
-	$(BIN)/jupyter lab --ip 127.0.0.1 --no-browser --ServerApp.root_dir=notebooks
+	@if [ -n "$(ALLOW_ROOT)" ]; then echo "make lab: running as root, so JupyterLab gets --allow-root (still bound to 127.0.0.1)"; fi
+	$(BIN)/jupyter lab --ip 127.0.0.1 --port $(LAB_PORT) --no-browser $(ALLOW_ROOT) --ServerApp.root_dir=notebooks
 
 # Re-execute every lesson in place with papermill (prints each lesson's time).
 # Then render the translated lessons (notebooks/zh-Hant/) from each lesson and its catalog.
 notebooks: $(STAMP)
 	$(BIN)/python -m workbook.lessons run
-	$(BIN)/python -m workbook.localize render
+	$(BIN)/python -m workbook.localize render --available
 
 # Student copies: solutions replaced by stubs, outputs cleared (STUDENT=folder to choose where).
 student: $(STAMP)
 	$(BIN)/python -m workbook.student $(STUDENT)
+
+# nbgrader (see the README's "For instructors"): COURSE is the course folder (source/, release/,
+# submitted/, autograded/, gradebook.db); LABS an optional folder of saved break-it labs.
+COURSE ?= build/course
+LABS ?= $(COURSE)/labs
+.PHONY: assignments grade
+
+# Every lesson as an nbgrader assignment: copy into COURSE/source, generate_assignment into release/.
+assignments: $(STAMP)
+	$(BIN)/python -m workbook.course init $(COURSE)
+	$(BIN)/python -m workbook.course generate $(COURSE)
+
+# Collect and autograde every submission, then the class report (CSV, HTML) in COURSE.
+grade: $(STAMP)
+	$(BIN)/python -m workbook.course grade $(COURSE)
+	$(BIN)/python -m workbook.classreport $(wildcard $(LABS)) --course $(COURSE) --out $(COURSE)
 
 bench: $(STAMP)
 	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done

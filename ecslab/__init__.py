@@ -8,12 +8,11 @@
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
 # Modules that register lab actions outside the domains (replay must find them).
 from . import checkpoints  # noqa: E402, F401
 from .breakit import actions as _breakit_actions  # noqa: E402, F401
 from .core.errors import AwsError
+from .core.version import __version__
 from .lab import Lab, ReplayMismatch, lab_action
 
 __all__ = ["Lab", "AwsError", "ReplayMismatch", "lab_action", "__version__"]

@@ -27,6 +27,7 @@ from .core.errors import AwsError
 from .core.events import Event, EventLog
 from .core.record import action_named, action_names, lab_action
 from .core.rng import LabRandom
+from .core.version import __version__
 
 __all__ = ["Lab", "ReplayMismatch", "lab_action"]
 
@@ -222,8 +223,6 @@ class Lab:
     # -- save / load ---------------------------------------------------------------------------------
 
     def _header(self) -> dict[str, Any]:
-        from . import __version__
-
         return {
             "ecslab": __version__,
             "format": FORMAT,

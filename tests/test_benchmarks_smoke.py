@@ -35,12 +35,46 @@ def test_bench_billing_small():
 
 
 def test_bench_tasks_moto_small():
-    """The moto comparison at 100 instances / 1,000 tasks (both engines, same shape)."""
+    """The moto comparison at 20 instances / 200 tasks: ecslab, the boto3 floor (ecslab's
+    recorded answers replayed) and moto, one table with the three ratios."""
     out = run_small("bench_tasks_moto.py")
-    rows = {ln.split()[0]: ln.split()[1:] for ln in out.stdout.splitlines() if ln.strip()}
-    assert {"register", "run_task", "list_describe", "total"} <= set(rows)
-    assert all(float(rows[p][0]) > 0 and float(rows[p][1]) > 0 for p in ("run_task", "total"))
-    assert "faster than moto" in out.stdout
+    lines = out.stdout.splitlines()
+    head = next(i for i, ln in enumerate(lines) if ln.startswith("size"))
+    assert lines[head].split()[1:] == [
+        "ecslab", "s", "moto", "s", "floor", "s", "ecslab/floor", "moto/floor", "moto/ecslab",
+    ]  # fmt: skip
+    row = lines[head + 1].split()
+    assert row[0] == "20/200"
+    ecslab_s, moto_s, floor_s = (float(v) for v in row[1:4])
+    assert ecslab_s > 0 and moto_s > 0 and floor_s > 0
+    assert all(v.endswith("x") and float(v[:-1]) > 0 for v in row[4:7])
+    phases = {tuple(ln.split()[:2]) for ln in lines if ln.startswith("20/200 ")}
+    assert {("20/200", "ecslab"), ("20/200", "floor"), ("20/200", "moto")} <= phases
+    assert "ratios (taken within each round) are what count" in out.stdout.replace("\n", " ")
+    assert "the boto3 floor" in out.stdout and "faster than moto" in out.stdout
+
+
+def test_bench_http_moto_small():
+    """``ecslab serve`` vs ``moto_server`` over HTTP, 20 calls per operation: p50/p99 and ratios."""
+    out = run_small("bench_http_moto.py")
+    lines = out.stdout.splitlines()
+    head = next(i for i, ln in enumerate(lines) if ln.startswith("operation"))
+    rows = [ln for ln in lines[head + 1 :] if ln.strip() and not ln.startswith("all calls")]
+    ops = [ln[:22].strip() for ln in rows]
+    assert ops == [
+        "DescribeClusters",
+        "ListTaskDefinitions",
+        "RunTask (count=1)",
+        "ListTasks",
+        "DescribeTasks (10)",
+    ]
+    for ln in rows:
+        cells = ln[22:].split()
+        assert [c[-2:] for c in cells[:4]] == ["ms"] * 4 and all(
+            float(c[:-2]) > 0 for c in cells[:4]
+        )
+        assert all(c.endswith("x") for c in cells[4:6])
+    assert "moto_server p50" in lines[-1] and "5x target" in lines[-1]
 
 
 def test_bench_services_small():

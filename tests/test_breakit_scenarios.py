@@ -288,12 +288,13 @@ SYMPTOMS = {
     (10, "memory-too-small"): ["given values: 1024 CPU, 512 memory."],
 }
 
-CASES = [(s.number, v) for s in breakit.available() for v in s.variants]
+CLASSIC = set(range(1, 11))  # the ten classic failures; newer ones have their own test files
+CASES = [(s.number, v) for s in breakit.available() for v in s.variants if s.number in CLASSIC]
 
 
 def test_every_implemented_scenario_and_variant_is_tested():
     assert sorted(SYMPTOMS) == sorted(CASES)
-    assert {s.number for s in breakit.available()} == set(range(1, 11))
+    assert {s.number for s in breakit.available()} >= CLASSIC
 
 
 @pytest.mark.parametrize("number,variant", CASES, ids=[f"{n}-{v}" for n, v in CASES])

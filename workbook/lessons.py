@@ -137,6 +137,13 @@ LESSONS: tuple[Lesson, ...] = (
         "Fargate sizes; checkpoints to retry or skip a step; the instructor's start panel and "
         "offline class report",
     ),
+    Lesson(
+        "14_service_auto_scaling.ipynb",
+        "Service auto scaling",
+        "register-scalable-target and a target-tracking policy; the AlarmHigh/AlarmLow CloudWatch "
+        "alarms it owns; a seeded two-peak load curve; scaling activities and their causes; "
+        "cooldowns, DisableScaleIn and step scaling; the load-slider scaling panel",
+    ),
 )
 
 
@@ -181,8 +188,11 @@ def results_of(nb) -> dict:
     return out
 
 
-_SHOWN = re.compile(r"\baws (ecs|ec2|ecr|iam|ssm|elbv2|logs) (wait [a-z-]+|(?!wait\b)[a-z-]+)")
-_RUN = re.compile(r'lab\.aws\(\[?"(?:aws )?(\w+)"?,? ?"?([a-z-]+)(?:"?,? ?"?([a-z-]+))?')
+_SHOWN = re.compile(
+    r"\baws (ecs|ec2|ecr|iam|ssm|elbv2|logs|cloudwatch|application-autoscaling) "
+    r"(wait [a-z-]+|(?!wait\b)[a-z-]+)"
+)
+_RUN = re.compile(r'lab\.aws\(\[?"(?:aws )?([\w-]+)"?,? ?"?([a-z-]+)(?:"?,? ?"?([a-z-]+))?')
 
 
 def aws_commands(nb) -> dict[str, set[str]]:

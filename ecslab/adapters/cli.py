@@ -168,6 +168,16 @@ def cmd_advance(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_act(args: argparse.Namespace) -> int:
+    try:
+        action_args = json.loads(args.args) if args.args else {}
+    except ValueError as e:
+        raise SystemExit(f"ecslab: the arguments must be a JSON object: {e}") from None
+    out = _control(*_served(args), "act", {"action": args.action, "args": action_args})
+    print(json.dumps(out["result"]))
+    return 0
+
+
 def cmd_now(args: argparse.Namespace) -> int:
     out = _control(*_served(args), "now")
     print(out["now"])
@@ -214,6 +224,14 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("duration")
     served(a)
     a.set_defaults(fn=cmd_advance)
+
+    c = sub.add_parser(
+        "act", help="run a lab action on the served lab, e.g. set_load '{\"cluster\": ...}'"
+    )
+    c.add_argument("action")
+    c.add_argument("args", nargs="?", default="", help="the action's arguments as a JSON object")
+    served(c)
+    c.set_defaults(fn=cmd_act)
 
     n = sub.add_parser("now", help="print the served lab's simulated time")
     served(n)

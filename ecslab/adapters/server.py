@@ -70,6 +70,48 @@ class _HTTPServer(ThreadingHTTPServer):
         super().__init__(addr, handler)
 
 
+class _Headers:
+    """Request headers: ``get`` (case-insensitive, first occurrence) and ``items`` (as sent),
+    the part of ``email.message.Message`` the handler uses. Limits as http.client's: lines of at
+    most 65,536 bytes, at most 100 headers."""
+
+    __slots__ = ("_items", "_first")
+
+    def __init__(self, items: list[tuple[str, str]]) -> None:
+        self._items = items
+        self._first: dict[str, str] = {}
+        for k, v in items:
+            self._first.setdefault(k.lower(), v)
+
+    @classmethod
+    def read(cls, rfile) -> _Headers:
+        items: list[tuple[str, str]] = []
+        while True:
+            line = rfile.readline(65537)
+            if len(line) > 65536:
+                raise ValueError("Line too long", "header line")
+            if line in (b"\r\n", b"\n", b""):
+                return cls(items)
+            if len(items) >= 100:
+                raise ValueError("Too many headers", "got more than 100 headers")
+            text = line.decode("iso-8859-1").rstrip("\r\n")
+            if text[:1] in (" ", "\t") and items:  # obsolete line folding
+                k, v = items[-1]
+                items[-1] = (k, f"{v} {text.strip()}")
+                continue
+            name, _, value = text.partition(":")
+            items.append((name.strip(), value.strip()))
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return self._first.get(name.lower(), default)
+
+    def items(self) -> list[tuple[str, str]]:
+        return list(self._items)
+
+    def __contains__(self, name: str) -> bool:
+        return name.lower() in self._first
+
+
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "ecslab"
@@ -108,6 +150,32 @@ class _Handler(BaseHTTPRequestHandler):
                 self.wfile.write(body)
         except OSError:
             pass
+
+    def parse_request(self) -> bool:
+        """http.server's parse, with the header block read by :class:`_Headers` instead of the
+        email package (a third of the server's time per call). Anything but a plain
+        ``METHOD target HTTP/1.x`` request line goes to http.server's own parse and errors."""
+        words = str(self.raw_requestline, "iso-8859-1").rstrip("\r\n").split(" ")
+        if len(words) != 3 or words[2] not in ("HTTP/1.1", "HTTP/1.0") or not words[1]:
+            return super().parse_request()
+        self.command, self.path, self.request_version = words
+        self.requestline = " ".join(words)
+        self.close_connection = words[2] == "HTTP/1.0"
+        if self.path.startswith("//"):  # as http.server does (gh-87389)
+            self.path = "/" + self.path.lstrip("/")
+        try:
+            self.headers = _Headers.read(self.rfile)
+        except ValueError as err:
+            self.send_error(431, *err.args)
+            return False
+        conntype = self.headers.get("Connection", "").lower()
+        if conntype == "close":
+            self.close_connection = True
+        elif conntype == "keep-alive":
+            self.close_connection = False
+        if self.headers.get("Expect", "").lower() == "100-continue" and words[2] == "HTTP/1.1":
+            return self.handle_expect_100()
+        return True
 
     def do_POST(self) -> None:
         self._handle()
@@ -180,16 +248,26 @@ class _Handler(BaseHTTPRequestHandler):
                 pass
 
     def _send(self, resp: Response) -> None:
-        self.send_response(resp.status)
+        """Status line, headers and body in one ``sendall``: written in two parts (headers, then
+        body), each answer costs the client a second wake-up and the server a second syscall
+        (about a tenth of a millisecond a call on loopback)."""
+        self.log_request(resp.status)
         headers = dict(resp.headers)
         headers.setdefault("Content-Length", str(len(resp.body)))
-        for k, v in headers.items():
-            self.send_header(k, v)
+        if "Date" not in headers:
+            headers["Date"] = self.date_time_string()
         if self.close_connection:
-            self.send_header("Connection", "close")
-        self.end_headers()
+            headers["Connection"] = "close"
+        reason = self.responses.get(resp.status, ("",))[0]
+        head = [
+            f"{self.protocol_version} {resp.status} {reason}",
+            f"Server: {self.version_string()}",
+        ]
+        head += [f"{k}: {v}" for k, v in headers.items()]
+        data = ("\r\n".join(head) + "\r\n\r\n").encode("latin-1", "strict")
         if self.command != "HEAD":
-            self.wfile.write(resp.body)
+            data += resp.body
+        self.wfile.write(data)
         self.wfile.flush()
 
 
@@ -358,6 +436,16 @@ class LabServer:
                         self.realtime.rebase()
                 self.persist()
                 out = self.status()
+            elif name == "act" and method == "POST":
+                # A recorded lab action (``ecslab act set_load '{...}'``), e.g. a load curve.
+                if not isinstance(args.get("action"), str) or not isinstance(
+                    args.get("args", {}), dict
+                ):
+                    raise ValueError('give {"action": "<name>", "args": {...}}')
+                with lab._lock:
+                    result = lab.act(args["action"], **args.get("args", {}))
+                self.persist()
+                out = {"action": args["action"], "result": result, **self.status()}
             elif name == "save" and method == "POST":
                 if self.state is None:
                     raise ValueError("this server has no state file: start it with --state FILE")

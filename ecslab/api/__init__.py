@@ -24,11 +24,22 @@ HANDLER_MODULES = [
     "ecslab.api.iam_roles",
     "ecslab.api.elbv2_balancers",
     "ecslab.api.elbv2_target_groups",
+    "ecslab.api.elbv2_rules",
     "ecslab.api.ecs_tasks",
     "ecslab.api.ecs_services",
+    "ecslab.api.appscaling",
+    "ecslab.api.cloudwatch_alarms",
+    "ecslab.api.ecs_deployments",
 ]
 
 
+_loaded = 0  # how many of HANDLER_MODULES are imported (dispatch calls this on every request)
+
+
 def load_handlers() -> None:
+    global _loaded
+    if _loaded == len(HANDLER_MODULES):
+        return
     for name in HANDLER_MODULES:
         importlib.import_module(name)
+    _loaded = len(HANDLER_MODULES)

@@ -20,6 +20,8 @@ from ..core.errors import error_for_code
 from .registry import handler
 
 NAMESPACE = "ECS/ContainerInsights"
+ECS_NAMESPACE = "AWS/ECS"  # service CPUUtilization / MemoryUtilization (lab.alarms)
+ECS_METRICS = ("CPUUtilization", "MemoryUtilization")
 InvalidParameterValueException = error_for_code("InvalidParameterValueException")
 InvalidParameterCombinationException = error_for_code("InvalidParameterCombinationException")
 InvalidNextToken = error_for_code("InvalidNextToken")
@@ -66,6 +68,8 @@ class _Published:
 
     def series(self, metric: str, dimensions: list[dict], start, end) -> pd.Series:
         names = tuple(sorted(d["Name"] for d in dimensions))
+        if metric in ECS_METRICS:  # AWS/ECS service utilisation (the load model's datapoints)
+            return _ecs_series(self.lab, metric, dimensions, start, end)
         if names not in _DIMS or len(set(names)) != len(names):
             return pd.Series(dtype=float)  # no metric has that dimension set: no data
         level, cols = _DIMS[names]
@@ -74,6 +78,21 @@ class _Published:
         for d in dimensions:
             sel &= df[cols[d["Name"]]].astype(object) == d["Value"]
         return df[sel].set_index("time")["value"]
+
+
+def _ecs_series(lab, metric: str, dimensions: list[dict], start, end) -> pd.Series:
+    dims = {d["Name"]: d["Value"] for d in dimensions}
+    if len(dimensions) != 2 or set(dims) != {"ClusterName", "ServiceName"}:
+        return pd.Series(dtype=float)
+    minutes, values = lab.alarms.datapoints(metric, dims["ClusterName"], dims["ServiceName"])
+    s = pd.Series(values, index=pd.to_datetime([m * 60 for m in minutes], unit="s", utc=True))
+    return s[(s.index >= start) & (s.index < end)]
+
+
+def _namespace_ok(namespace: str | None, metric: str) -> bool:
+    if metric in ECS_METRICS:
+        return namespace == ECS_NAMESPACE
+    return namespace == NAMESPACE
 
 
 def _period(value) -> int:
@@ -112,6 +131,8 @@ def _buckets(s: pd.Series, start: pd.Timestamp, period: int) -> pd.DataFrame:
 
 
 def _unit(metric: str) -> str:
+    if metric in ECS_METRICS:
+        return "Percent"
     if metric.startswith("Memory"):
         return "Megabytes"
     return "None" if metric.startswith("Cpu") else "Count"
@@ -137,6 +158,20 @@ def list_metrics(lab, p):
                             {"Name": d, "Value": str(v)} for d, v in zip(dims, vals, strict=True)
                         ],
                     }
+                )
+    if ns in (None, ECS_NAMESPACE):
+        for (cluster, service), series in sorted(lab.alarms.series.items()):
+            if series.minutes:
+                out.extend(
+                    {
+                        "Namespace": ECS_NAMESPACE,
+                        "MetricName": m,
+                        "Dimensions": [
+                            {"Name": "ClusterName", "Value": cluster},
+                            {"Name": "ServiceName", "Value": service},
+                        ],
+                    }
+                    for m in ECS_METRICS
                 )
     if p.get("MetricName"):
         out = [m for m in out if m["MetricName"] == p["MetricName"]]
@@ -180,7 +215,7 @@ def get_metric_statistics(lab, p):
         )
     metric = p["MetricName"]
     unit = _unit(metric)
-    if p["Namespace"] != NAMESPACE or p.get("Unit") not in (None, unit):
+    if not _namespace_ok(p["Namespace"], metric) or p.get("Unit") not in (None, unit):
         return {"Label": metric, "Datapoints": []}
     s = _Published(lab).series(metric, p.get("Dimensions") or [], start, end)
     b = _buckets(s, start, period)
@@ -217,7 +252,7 @@ def get_metric_data(lab, p):
         metric = ms["Metric"]
         name = metric.get("MetricName", "")
         wrong_unit = ms.get("Unit") not in (None, _unit(name))
-        if metric.get("Namespace") != NAMESPACE or wrong_unit:
+        if not _namespace_ok(metric.get("Namespace"), name) or wrong_unit:
             b = _buckets(pd.Series(dtype=float), start, 60)
         else:
             s = pub.series(name, metric.get("Dimensions") or [], start, end)

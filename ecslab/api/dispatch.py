@@ -16,6 +16,8 @@ from email.utils import format_datetime
 from typing import Any
 from urllib.parse import urlsplit
 
+import orjson
+
 from ..core.errors import (
     AwsError,
     InternalFailure,
@@ -24,6 +26,7 @@ from ..core.errors import (
     ValidationException,
     error_for_code,
 )
+from ..core.http import Response
 from . import load_handlers
 from .models import (
     operation_model,
@@ -116,13 +119,6 @@ def _deterministic_tokens(lab, op, params: dict[str, Any]) -> dict[str, Any]:
             digest = hashlib.sha256(f"{lab.seed}:{len(lab.log)}:{name}".encode()).hexdigest()
             out[name] = "ecslab-" + digest[:29]
     return out
-
-
-class Response:
-    __slots__ = ("status", "headers", "body")
-
-    def __init__(self, status: int, headers: dict[str, str], body: bytes):
-        self.status, self.headers, self.body = status, headers, body
 
 
 def _headers(lab, content_type: str, body: bytes) -> dict[str, str]:
@@ -265,8 +261,18 @@ def _handle(lab, method: str, url: str, h: dict[str, str], body: bytes) -> Respo
             InternalFailure(f"ecslab internal error in {operation}: {type(e).__name__}: {e}"),
             ctype,
         )
-    out = json.dumps(result, separators=(",", ":")).encode()
+    out = _dumps(result)
     return Response(200, _headers(lab, ctype, out), out)
+
+
+def _dumps(body: dict[str, Any]) -> bytes:
+    """The compact JSON body. orjson writes it several times faster than ``json`` (a
+    DescribeTasks answer of 100 tasks is ~200 kB); ``json`` takes what orjson refuses
+    (integers beyond 64 bits)."""
+    try:
+        return orjson.dumps(body)
+    except TypeError:
+        return json.dumps(body, separators=(",", ":")).encode()
 
 
 # -- the ec2 / query protocols (EC2, ELBv2, IAM, STS): form-encoded in, XML out ---------------

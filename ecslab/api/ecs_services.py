@@ -9,6 +9,7 @@ from typing import Any
 from ..core.errors import ClusterNotFoundException, InvalidParameterException
 from ..domain.tasks.model import PRE_RUNNING
 from .ecs_common import tags_in, tags_out
+from .ecs_deployments import strategy_extras
 from .paging import page
 from .registry import handler
 from .shape_case import shape, to_camel, to_snake
@@ -129,6 +130,7 @@ def service_out(lab, svc, include_tags: bool = False) -> dict[str, Any]:
         out["networkConfiguration"] = _network(svc.network_configuration)
     if include_tags:
         out["tags"] = tags_out(lab.tags.of(svc.arn))
+    strategy_extras(lab, svc, out)  # deploymentConfiguration.strategy, advancedConfiguration
     return out
 
 

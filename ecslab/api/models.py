@@ -27,6 +27,7 @@ SERVICES = (
     "cloudwatch",
     "iam",
     "sts",
+    "application-autoscaling",
 )
 
 

@@ -126,8 +126,8 @@ def _walk(shape: Shape | None, value: Any, path: str, problems: list[str], stric
             problems.append(f"{path}: null is never sent on the wire")
         return
     if t == "structure":
-        if value.__class__ is Wire:
-            return value
+        # A ``Wire`` structure is walked like any other: skipping it would leave RunTask and
+        # DescribeTasks tasks unchecked.
         if not isinstance(value, dict):
             problems.append(f"{path}: expected object for {shape.name}, got {type(value).__name__}")
             return

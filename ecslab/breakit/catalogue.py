@@ -1,10 +1,12 @@
-"""The break-it catalogue: the ten classic ECS beginner failures, by number and by name."""
+"""The break-it catalogue: the ten classic ECS beginner failures (1-10) and the newer ones (14:
+a service that never scales in), by number and by name."""
 
 from __future__ import annotations
 
 import pandas as pd
 
 from .model import Scenario
+from .scenarios_autoscaling import NEVER_SCALES_IN
 from .scenarios_capacity import ENI, NEVER_JOINS
 from .scenarios_deploy import ROLLING_BLOCKED
 from .scenarios_health import HEALTH_KILLS
@@ -26,6 +28,7 @@ SCENARIOS: tuple[Scenario, ...] = (
     ROLLING_BLOCKED,
     ALB_TARGET_TYPE,
     FARGATE_SIZE,
+    NEVER_SCALES_IN,
 )
 
 

@@ -19,6 +19,8 @@ class LabRandom:
         self.seed = int(seed)
         self._position = 0
         self._draw = 0
+        self._key = np.array((self.seed & 0xFFFFFFFFFFFFFFFF, 0x6563736C6162), dtype=np.uint64)
+        self._hex_bits: np.random.Philox | None = None  # reused by hex() only (never handed out)
 
     def reset(self, position: int) -> None:
         """Called at every command start and after every recorded event."""
@@ -27,19 +29,31 @@ class LabRandom:
 
     def generator(self) -> np.random.Generator:
         """A fresh numpy Generator for the next draw address."""
-        key = (self.seed & 0xFFFFFFFFFFFFFFFF, 0x6563736C6162)  # 'ecslab'
         counter = (self._position, self._draw, 0, 0)
         self._draw += 1
         return np.random.Generator(
-            np.random.Philox(
-                key=np.array(key, dtype=np.uint64), counter=np.array(counter, dtype=np.uint64)
-            )
+            np.random.Philox(key=self._key, counter=np.array(counter, dtype=np.uint64))
         )
 
     def hex(self, n: int = 32) -> str:
-        """``n`` random lowercase hex digits (task and container-instance ids are 32)."""
-        words = self.generator().integers(0, 2**32, size=(n + 7) // 8, dtype=np.uint64)
-        return "".join(f"{int(w):08x}" for w in words)[:n]
+        """``n`` random lowercase hex digits (task and container-instance ids are 32).
+
+        The same draw as ``generator().integers(0, 2**32, ...)``, from one reused Philox whose
+        counter is set to the draw address (a third of the cost of building a generator)."""
+        bits = self._hex_bits
+        if bits is None:
+            bits = self._hex_bits = np.random.Philox(key=self._key)
+            self._hex_state = bits.state
+            self._hex_gen = np.random.Generator(bits)
+        state = self._hex_state
+        state["state"]["counter"][:] = (self._position, self._draw, 0, 0)
+        state["buffer_pos"] = 4  # a fresh Philox: empty output buffer, no cached half-word
+        state["has_uint32"] = 0
+        state["uinteger"] = 0
+        bits.state = state
+        self._draw += 1
+        words = self._hex_gen.integers(0, 2**32, size=(n + 7) // 8, dtype=np.uint64)
+        return ("%08x" * len(words) % tuple(words.tolist()))[:n]
 
     def integers(self, low: int, high: int, size: int | None = None):
         return self.generator().integers(low, high, size=size)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from .account_settings import AccountSettings
 from .agent import Agent
 from .attributes import Attributes
+from .autoscaling import Alarms, AppScaling
 from .clusters import Clusters
 from .container_instances import ContainerInstances
 from .ec2 import Instances, Network
@@ -55,3 +56,5 @@ def build_domains(lab) -> None:
     add("tasks", Tasks(lab))
     add("services", Services(lab))
     add("faults", Faults(lab))
+    add("alarms", Alarms(lab))
+    add("appscaling", AppScaling(lab))

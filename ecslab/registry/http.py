@@ -18,9 +18,9 @@ import json
 import re
 from urllib.parse import parse_qs, urlsplit
 
-from ..api.dispatch import Response
 from ..core.blobs import DIGEST_RE, sha256_digest
 from ..core.errors import AwsError
+from ..core.http import Response
 from ..domain.registry.manifests import TAG_RE, parse_manifest
 
 __all__ = ["handle_registry"]

@@ -108,7 +108,15 @@ PARAMETER_SETS: dict[str, list[dict]] = {'00_overview_and_pricing.ipynb': [{},
                              'placement_variant': 'cpu',
                              'roles_variant': 'secret-read',
                              'size_variant': 'memory-too-small',
-                             'health_variant': 'short-start-period'}]}
+                             'health_variant': 'short-start-period'}],
+ '14_service_auto_scaling.ipynb': [{},
+                                   {'region': 'us-east-1',
+                                    'seed': 3,
+                                    'instance_type': 'm6i.large',
+                                    'target': 40.0,
+                                    'peak_rps': 120,
+                                    'scale_in_cooldown': 120,
+                                    'exercise_target': 70.0}]}
 
 
 def load(name: str):
@@ -131,17 +139,30 @@ def cell_outputs_text(cell) -> str:
 
 
 def solution_pairs(nb) -> list[tuple[int, int]]:
-    """(solution cell index, the graded cell after it)."""
+    """(code solution cell index, the autograded check cell after it). Written answers (markdown
+    cells graded by hand) are not in these pairs: see :func:`written_answers`."""
     pairs = []
     for i, cell in enumerate(nb.cells):
-        if cell.metadata.get("nbgrader", {}).get("solution"):
+        if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("solution"):
             j = next(
                 k
                 for k in range(i + 1, len(nb.cells))
-                if nb.cells[k].metadata.get("nbgrader", {}).get("grade")
+                if nb.cells[k].cell_type == "code"
+                and nb.cells[k].metadata.get("nbgrader", {}).get("grade")
             )
             pairs.append((i, j))
     return pairs
+
+
+def written_answers(nb) -> list[int]:
+    """Indices of the manually graded markdown answer cells ("Why?" questions)."""
+    return [
+        i
+        for i, c in enumerate(nb.cells)
+        if c.cell_type == "markdown"
+        and c.metadata.get("nbgrader", {}).get("solution")
+        and c.metadata.get("nbgrader", {}).get("grade")
+    ]
 
 
 def solution_text(source: str) -> str:

@@ -520,3 +520,29 @@ def test_07_c5_and_t3a_in_us_east_1(run_lesson):
         "m7g.large": 2,
     }
     assert r["exercise_passed"] == [True, True]
+
+
+def test_14_defaults(run_lesson):
+    nb = run_lesson("14_service_auto_scaling.ipynb", {})
+    assert errors(nb) == []
+    r = results_of(nb)
+    assert r["role_arn"].endswith(
+        ":role/aws-service-role/ecs.application-autoscaling.amazonaws.com/"
+        "AWSServiceRoleForApplicationAutoScaling_ECSService"
+    )
+    assert r["alarm_kinds"] == ["AlarmHigh", "AlarmLow"]
+    # 150 requests/s at 50 % of 25 requests/s a task: 12 tasks (rounded up, noise on top).
+    assert 12 <= r["peak_desired"] <= 14 and r["final_desired"] <= 3
+    assert r["scale_outs"] >= 4 and r["scale_ins"] >= 4
+    assert r["facts"]["LoadCurveSet"] == 4 and r["facts"]["MetricAlarmPut"] == 4
+    assert r["exercise_passed"] == [True, True]
+
+
+def test_14_lower_target_other_region(run_lesson):
+    nb = run_lesson("14_service_auto_scaling.ipynb", PARAMETER_SETS["14_service_auto_scaling.ipynb"][1])
+    assert errors(nb) == []
+    r = results_of(nb)
+    assert r["region"] == "us-east-1"
+    # 120 requests/s at 40 % of 25: 12 tasks again, from a lower peak and a lower target.
+    assert 11 <= r["peak_desired"] <= 14
+    assert r["exercise_passed"] == [True, True]

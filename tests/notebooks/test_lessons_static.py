@@ -64,12 +64,17 @@ def test_exercises_are_nbgrader_ready(name):
     assert len(ids) == len(set(ids))
     for m in meta:
         assert m["schema_version"] == 3 and {"grade", "solution", "locked", "grade_id"} <= set(m)
-    assert all(m["locked"] and m["points"] > 0 for m in graded)
+    assert all(m["points"] > 0 for m in graded)
     for c in nb.cells:
+        m = c.metadata.get("nbgrader", {})
         has_markers = "### BEGIN SOLUTION" in c.source
-        assert has_markers == bool(c.metadata.get("nbgrader", {}).get("solution")), c.source
-        if c.metadata.get("nbgrader", {}).get("grade"):
-            assert ".require()" in c.source  # a failed check must fail the graded cell
+        assert has_markers == bool(m.get("solution")), c.source
+        if m.get("grade") and c.cell_type == "code":
+            # An autograded check: locked, and a failed check must fail the cell.
+            assert m["locked"] and not m["solution"] and ".require()" in c.source
+        elif m.get("grade"):
+            # A written answer graded by hand (workbook.nbgrade_meta adds them).
+            assert c.cell_type == "markdown" and m["solution"] and not m["locked"]
 
 
 def aws_commands(nb) -> set[str]:
@@ -143,7 +148,7 @@ def test_cli_commands_the_lesson_runs_are_recorded(name):
         " ".join(m)
         for c in nb.cells
         if c.cell_type == "code"
-        for m in re.findall(r'lab\.aws\(\[?"(\w+)"?,? ?"?([a-z-]+)', c.source)
+        for m in re.findall(r'lab\.aws\(\[?"([\w-]+)"?,? ?"?([a-z-]+)', c.source)
     }
     recorded = set(results_of(nb).get("cli_commands", []))
     assert {f"aws {r}" for r in ran} == recorded
@@ -228,3 +233,18 @@ def test_aws_commands_reads_shown_and_run_commands():
     found = lesson_commands(nb)
     assert found["run"] == {"ecs wait services-stable", "ecs wait tasks-running", "ecr list-images"}
     assert found["shown"] == found["run"] | {"ecs create-cluster"}
+
+
+def test_nbgrader_metadata_script_is_applied_and_idempotent(tmp_path):
+    """workbook.nbgrade_meta has nothing left to do on the committed lessons (re-apply it after a
+    merge), and applying it to a lesson without its question adds the question once."""
+    from workbook import nbgrade_meta
+
+    assert nbgrade_meta.main(["--check"]) == 0
+    q = nbgrade_meta.QUESTIONS[0]
+    nb = load(q.lesson)
+    nb.cells = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") != q.grade_id]
+    assert nbgrade_meta.apply(nb, q.lesson, log=lambda _: None) == 1
+    assert nbgrade_meta.apply(nb, q.lesson, log=lambda _: None) == 0
+    ids = [c.metadata.get("nbgrader", {}).get("grade_id") for c in nb.cells]
+    assert ids.count(q.grade_id) == 1 and ids.index(q.grade_id) == ids.index(q.after) + 1

@@ -1,17 +1,29 @@
-"""Student copies: no solution text, outputs cleared, and checks that fail with hints until the
-learner solves the exercise (executed in a real kernel)."""
+"""Student copies, made by nbgrader's generate_assignment: no solution text, outputs cleared,
+check cells locked, and checks that fail with hints until the learner solves the exercise
+(executed in a real kernel)."""
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 
 import nbformat
 import pytest
-from _lesson_helpers import NOTEBOOKS, lesson_ids, load, solution_pairs, solution_text
+from _lesson_helpers import (
+    NOTEBOOKS,
+    lesson_ids,
+    load,
+    solution_pairs,
+    solution_text,
+    written_answers,
+)
 from nbclient import NotebookClient
 
 from workbook.student import strip_solutions, write_student_copies
+
+#: What generate_assignment adds to a cell's nbgrader metadata.
+ADDED = {"checksum", "cell_type"}
 
 
 def test_strip_solutions_keeps_indentation_and_drops_hidden_tests():
@@ -41,11 +53,22 @@ def test_student_copy_has_no_solution_text(copies, name):
     assert len(student.cells) == len(teacher.cells)
     body = "\n".join(c.source for c in student.cells)
     assert "### BEGIN SOLUTION" not in body and "### END SOLUTION" not in body
-    for i, _ in solution_pairs(teacher):
+    for i, check in solution_pairs(teacher):
         answer = solution_text(teacher.cells[i].source)
         assert answer.strip() and answer not in body
         assert "# YOUR CODE HERE\nraise NotImplementedError()" in student.cells[i].source
-        assert student.cells[i].metadata["nbgrader"] == teacher.cells[i].metadata["nbgrader"]
+        assert student.cells[check].source == teacher.cells[check].source
+        # nbgrader locks the check cell and records its checksum (how tampering is detected).
+        meta = student.cells[check].metadata
+        assert meta["editable"] is False and meta["deletable"] is False
+        assert len(meta["nbgrader"]["checksum"]) == 32
+    for i in written_answers(teacher):
+        assert student.cells[i].source.endswith("YOUR ANSWER HERE")
+        assert solution_text(teacher.cells[i].source) not in body
+    for s, t in zip(student.cells, teacher.cells, strict=True):
+        if "nbgrader" in t.metadata:
+            got = {k: v for k, v in s.metadata["nbgrader"].items() if k not in ADDED}
+            assert got == t.metadata["nbgrader"]
     assert all(not c.get("outputs") for c in student.cells if c.cell_type == "code")
 
 
@@ -93,3 +116,28 @@ def test_student_command(tmp_path):
     )
     assert refused.returncode == 2
     assert "OUTDIR is the instructor folder" in refused.stderr
+
+
+def test_any_list_of_lessons_and_language_folders(tmp_path):
+    """Copies for a chosen list of notebooks, including a language folder (as notebooks/zh-Hant/
+    will be): the folder is kept, and each notebook is its own nbgrader assignment."""
+    src = tmp_path / "notebooks"
+    (src / "zh-Hant").mkdir(parents=True)
+    shutil.copy(NOTEBOOKS / "01_clusters.ipynb", src / "01_clusters.ipynb")
+    shutil.copy(NOTEBOOKS / "01_clusters.ipynb", src / "zh-Hant" / "01_clusters.ipynb")
+    out = tmp_path / "out"
+    paths = write_student_copies(out, src, ["01_clusters.ipynb", "zh-Hant/01_clusters.ipynb"])
+    assert paths == [out / "01_clusters.ipynb", out / "zh-Hant" / "01_clusters.ipynb"]
+    for p in paths:
+        assert "raise NotImplementedError()" in p.read_text()
+    from workbook.course import assignment_id
+
+    assert assignment_id(NOTEBOOKS / "zh-Hant" / "01_clusters.ipynb") == "01_clusters-zh-Hant"
+    assert assignment_id(src / "zh-Hant" / "01_clusters.ipynb", src) == "01_clusters-zh-Hant"
+    assert assignment_id(NOTEBOOKS / "01_clusters.ipynb") == "01_clusters"
+    missing = subprocess.run(
+        [sys.executable, "-m", "workbook.student", str(out), "99_nope.ipynb"],
+        capture_output=True,
+        text=True,
+    )
+    assert missing.returncode == 2 and "no lesson" in missing.stderr

@@ -7,6 +7,7 @@ updated from the same trace builders inside ``batch_update``.
 
 from __future__ import annotations
 
+from .autoscaling import scaling_figure
 from .bill import cost_breakdown_figure, cost_over_time_figure
 from .classreport import class_report_figure
 from .cost import cost_vs_count_figure
@@ -35,6 +36,7 @@ __all__ = [
     "hourly_price_figure",
     "placement_figure",
     "registered_memory_figure",
+    "scaling_figure",
     "running_tasks_figure",
     "repository_images_figure",
     "task_timeline_figure",

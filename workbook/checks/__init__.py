@@ -11,6 +11,7 @@ it from there, so the package has no import cycle.
 
 from __future__ import annotations
 
+from .autoscaling import scaled_out_and_in, scaling_policy
 from .core import cluster_deleted, cluster_exists, fargate_task_price
 from .cost import break_even_count, lab_cost
 from .insights import insights_hourly_cost
@@ -39,6 +40,8 @@ __all__ = [
     "instance_registered",
     "lab_cost",
     "no_untagged_images",
+    "scaled_out_and_in",
+    "scaling_policy",
     "service_steady",
     "service_recovered",
     "taskdef_deregistered",

@@ -3,6 +3,7 @@ plain Python) drive a panel without a browser: ``ClusterPanel(lab).create("MyClu
 
 from __future__ import annotations
 
+from .autoscaling import ScalingPanel
 from .base import Panel
 from .breakit import BreakItPanel, WhyNotPlacedPanel
 from .clock import ClockPanel
@@ -30,6 +31,7 @@ __all__ = [
     "InstanceLaunchPanel",
     "RegistryPanel",
     "RunTaskPanel",
+    "ScalingPanel",
     "ServicePanel",
     "TaskDefinitionPanel",
     "WhyNotPlacedPanel",

@@ -10,6 +10,7 @@ import ipywidgets as w
 
 from ..aws import Outcome
 from ..palette import ROLE
+from .snapshot import snapshot_html
 
 __all__ = ["Panel"]
 
@@ -66,7 +67,13 @@ class Panel:
         data = bundle[0] if isinstance(bundle, tuple) else bundle
         # The widget's own text repr embeds random model/trace ids; say what it is instead.
         data["text/plain"] = f"{self.title} (an interactive panel: run the cell to use it)"
+        # A static reader (no widget state is saved) shows this snapshot instead of the widget.
+        data["text/html"] = self.snapshot()
         return bundle
+
+    def snapshot(self) -> str:
+        """The panel as it looks now, as static HTML (see :mod:`.snapshot`)."""
+        return snapshot_html(self.widget, self.title)
 
 
 def header(text: str) -> w.HTML:

@@ -252,7 +252,8 @@ class BalancersMixin:
 
     def _remove_listener(self, li: Listener) -> None:
         del self.listeners[li.arn]
+        ruled = self.drop_rules_of(li.arn)
         self.lab.emit("ListenerDeleted", "elbv2", resource=li.arn, load_balancer=li.lb_arn)
-        for tg_arn in li.target_group_arns:
+        for tg_arn in dict.fromkeys(li.target_group_arns + ruled):
             if tg_arn in self.target_groups:
                 self._sync(self.target_groups[tg_arn])

@@ -9,6 +9,7 @@ from .balancers import BalancersMixin
 from .groups import GroupsMixin
 from .model import Listener, LoadBalancer, TargetGroup
 from .responders import RespondersMixin
+from .rules import Rule, RulesMixin, forward_weights
 from .targets import TargetsMixin
 
 __all__ = ["Elb"]
@@ -16,7 +17,7 @@ __all__ = ["Elb"]
 ValidationError = error_for_code("ValidationError")
 
 
-class Elb(BalancersMixin, GroupsMixin, TargetsMixin, RespondersMixin):
+class Elb(BalancersMixin, GroupsMixin, TargetsMixin, RespondersMixin, RulesMixin):
     """Application Load Balancers, listeners, target groups and their targets' health."""
 
     def __init__(self, lab) -> None:
@@ -25,6 +26,8 @@ class Elb(BalancersMixin, GroupsMixin, TargetsMixin, RespondersMixin):
         self.listeners: dict[str, Listener] = {}
         self.target_groups: dict[str, TargetGroup] = {}
         self.servers: dict[tuple[str, int | None], object] = {}  # declared lab-level responders
+        self.rules: dict[str, Rule] = {}  # listener rules (not the default ones)
+        self.rule_actions: dict[str, list] = {}  # rule arn -> its actions, as given
 
     # -- ids -------------------------------------------------------------------------------------
 
@@ -36,6 +39,7 @@ class Elb(BalancersMixin, GroupsMixin, TargetsMixin, RespondersMixin):
             resource_arn in self.load_balancers
             or resource_arn in self.target_groups
             or resource_arn in self.listeners
+            or resource_arn in self.rules
         )
 
     # -- lookups -----------------------------------------------------------------------------------
@@ -71,4 +75,12 @@ class Elb(BalancersMixin, GroupsMixin, TargetsMixin, RespondersMixin):
     def load_balancers_of(self, tg_arn: str) -> list[LoadBalancer]:
         """The load balancers whose listeners forward to ``tg_arn``."""
         arns = [li.lb_arn for li in self.listeners.values() if tg_arn in li.target_group_arns]
+        arns += [
+            self.listeners[r.listener_arn].lb_arn
+            for r in self.rules.values()
+            if tg_arn in self.rule_actions_tgs(r.arn)
+        ]
         return [self.load_balancers[a] for a in dict.fromkeys(arns) if a in self.load_balancers]
+
+    def rule_actions_tgs(self, rule_arn: str) -> list[str]:
+        return list(forward_weights(self.rule_actions.get(rule_arn) or []))

@@ -65,8 +65,9 @@ def request(lab, svc: Service, dep: Deployment | None, td=None) -> dict:
     }
 
 
-def new_deployment(dom, svc: Service, td, reason: str = "") -> Deployment:
-    """Make a new PRIMARY deployment of ``td``; earlier ones become ACTIVE."""
+def new_deployment(dom, svc: Service, td, reason: str = "", record: bool = True) -> Deployment:
+    """Make a new PRIMARY deployment of ``td``; earlier ones become ACTIVE. ``record``: it is a
+    new service deployment (not a rollback inside one; see :mod:`.history`)."""
     lab = dom.lab
     dep = Deployment(
         id=deployment_id(lab),
@@ -84,6 +85,7 @@ def new_deployment(dom, svc: Service, td, reason: str = "") -> Deployment:
     svc.consecutive_failures = 0
     svc.backoff_until = None
     svc.stuck = False
+    recorded = dom.history.started(svc, dep) if record else {}
     lab.emit(
         "DeploymentStarted",
         "ecs",
@@ -92,6 +94,7 @@ def new_deployment(dom, svc: Service, td, reason: str = "") -> Deployment:
         deployment=dep.id,
         task_definition=td.arn,
         desired_count=svc.desired_count,
+        **recorded,
     )
     return dep
 
@@ -106,7 +109,15 @@ def complete(dom, svc: Service) -> None:
     dep.updated_at = lab.now
     svc.last_completed = dep
     E.add_event(lab, svc, E.completed(dep.id))
-    lab.emit("DeploymentCompleted", "ecs", cluster=svc.cluster, resource=svc.arn, deployment=dep.id)
+    recorded = dom.history.completed(svc, dep)
+    lab.emit(
+        "DeploymentCompleted",
+        "ecs",
+        cluster=svc.cluster,
+        resource=svc.arn,
+        deployment=dep.id,
+        **recorded,
+    )
 
 
 def count_failure(dom, svc: Service, dep: Deployment) -> None:
@@ -148,14 +159,18 @@ def _trip(dom, svc: Service, dep: Deployment) -> None:
         rollback=svc.breaker_rollback,
     )
     target = svc.last_completed
-    if svc.breaker_rollback and target is not None:
+    if not (svc.breaker_rollback and target is not None):
+        dom.history.tripped(svc, dep, None)
+    else:
         E.add_event(lab, svc, E.rolling_back(target.id))
         new = new_deployment(
             dom,
             svc,
             target.td,
             reason=f"ECS deployment circuit breaker: rolling back to deploymentId {target.id}.",
+            record=False,
         )
+        dom.history.tripped(svc, dep, new)
         lab.emit(
             "DeploymentRolledBack",
             "ecs",

@@ -22,11 +22,13 @@ from ...core.errors import (
     ServiceNotFoundException,
 )
 from ...core.ids import parse_arn
+from . import bluegreen as BG
 from . import deployments as D
 from . import health as H
 from . import validate as V
+from .history import History
 from .model import Service
-from .scheduler import reconcile
+from .passes import run_pass
 
 __all__ = ["Services", "SCALED_ABOVE_0"]
 
@@ -43,6 +45,7 @@ class Services:
         self.by_target: dict[tuple[str, str, int], tuple[Service, Any]] = {}
         self._lost: dict[str, tuple[int, set[str]]] = {}
         lab.tasks.on_service_task = self._task_event
+        self.history = History(self)  # service deployments and revisions
 
     # -- lookups ---------------------------------------------------------------------------------
 
@@ -160,7 +163,9 @@ class Services:
             role_arn=p.get("role"),
         )
         V.check_launch(lab, cluster, td, D.request(lab, svc, None, td))
+        strategy_cfg = BG.parse(lab, p, svc, None)
         # -- valid: change state
+        self.history.configs[svc.arn] = strategy_cfg
         self._by_cluster.setdefault(cluster.name, {})[name] = svc
         self._history.append(svc)
         lab.emit(
@@ -233,7 +238,11 @@ class Services:
         if new or "task_definition" in changes:
             V.check_launch(lab, cluster, td, D.request(lab, trial, None, td))
         deploy = bool(p.get("force_new_deployment") or new or "task_definition" in changes)
+        strategy_cfg = BG.parse(lab, p, trial, self.history.configs.get(svc.arn))
+        if strategy_cfg != self.history.configs.get(svc.arn):
+            changes["strategy"] = strategy_cfg.strategy
         # -- valid: change state
+        self.history.configs[svc.arn] = strategy_cfg
         for key, value in new.items():
             setattr(svc, key, value)
         if "desired_count" in changes:
@@ -289,7 +298,7 @@ class Services:
         if svc.timer is not None and not svc.timer.cancelled and svc.timer.due <= due:
             return
         clock.cancel(svc.timer)
-        svc.timer = clock.at(due, lambda: reconcile(self, svc), "service-scheduler")
+        svc.timer = clock.at(due, lambda: run_pass(self, svc), "service-scheduler")
 
     def became_healthy(self, svc: Service, st) -> None:
         svc.consecutive_failures = 0

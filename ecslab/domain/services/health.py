@@ -80,6 +80,7 @@ def task_running(dom, svc: Service, st: ServiceTask) -> None:
     """The task reached RUNNING: register targets, start health checks or the 40 s timer."""
     lab, task = dom.lab, st.task
     for lb in svc.load_balancers:
+        tg_arn = dom.history.target_group_for(svc, st, lb)  # blue/green: green's own group
         c = task.container(lb.container_name)
         if task.network_mode == "awsvpc":
             tid, port = task.eni.private_ip, lb.container_port
@@ -91,13 +92,13 @@ def task_running(dom, svc: Service, st: ServiceTask) -> None:
                 continue
             tid, port = task.ec2_instance_id, binding["host_port"]
         lab.elb.register_targets(
-            lb.target_group_arn,
+            tg_arn,
             [TargetSpec(tid, port)],
             responder=responder(lab, st, lb.container_name, lb.container_port),
         )
-        st.targets.append((lb.target_group_arn, tid, port))
-        dom.by_target[(lb.target_group_arn, tid, port)] = (svc, st)
-        E.add_event(lab, svc, E.registered(1, lb.target_group_arn))
+        st.targets.append((tg_arn, tid, port))
+        dom.by_target[(tg_arn, tid, port)] = (svc, st)
+        E.add_event(lab, svc, E.registered(1, tg_arn))
     for c in task.containers:
         check = HealthCheck.from_spec(_spec(task, c.name).get("health_check"))
         if check is None:

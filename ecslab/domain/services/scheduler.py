@@ -39,11 +39,6 @@ def reconcile(dom, svc: Service) -> None:
     svc.timer = None
     if svc.status == "INACTIVE":
         return
-    if svc.daemon:
-        from .daemon import reconcile_daemon
-
-        reconcile_daemon(dom, svc)
-        return
     lab = dom.lab
     desired = svc.desired_count if svc.status == "ACTIVE" else 0
     primary = svc.primary
@@ -65,7 +60,8 @@ def reconcile(dom, svc: Service) -> None:
         moved = True
     lo = min_healthy(desired, svc.minimum_healthy_percent)
     hi = max_tasks(desired, svc.maximum_percent)
-    if retiring:
+    hold = dom.history.holding(svc)  # blue/green: the blue tasks stay until clean-up
+    if retiring and not hold:
         healthy = sum(1 for st in svc.live() if st.healthy)
         weak = [st for st in retiring if not st.healthy]
         strong = [st for st in retiring if st.healthy]
@@ -76,14 +72,22 @@ def reconcile(dom, svc: Service) -> None:
             retiring = [st for st in retiring if st not in victims]
             moved = True
     need = desired - len(keep)
-    room = hi - len(svc.live()) if retiring else need
+    room = hi - len(svc.live()) if retiring and not hold else need
     count = max(0, min(need, room))
     placed_all = True
     if count and _may_launch(dom, svc):
         started, placed_all = launch(dom, svc, primary, count)
         moved = moved or bool(started)
     in_flight = any(not st.healthy for st in keep)
-    if retiring and not moved and not in_flight and placed_all and need > 0 and room <= 0:
+    if (
+        retiring
+        and not hold
+        and not moved
+        and not in_flight
+        and placed_all
+        and need > 0
+        and room <= 0
+    ):
         if not svc.stuck:
             E.add_event(lab, svc, E.NO_PROGRESS)
             svc.stuck = True
@@ -96,6 +100,8 @@ def _may_launch(dom, svc: Service) -> bool:
     lab = dom.lab
     if svc.primary.rollout_state == "FAILED":
         return False  # circuit breaker without rollback: the failed deployment launches no more
+    if not dom.history.may_launch(svc):
+        return False  # blue/green before SCALE_UP
     if svc.backoff_until is not None and lab.now < svc.backoff_until:
         dom.kick(svc, (svc.backoff_until - lab.now).total_seconds())
         return False
@@ -129,6 +135,7 @@ def finish_pass(dom, svc: Service, desired: int) -> None:
             lab.emit("ServiceSteadyState", "ecs", cluster=svc.cluster, resource=svc.arn)
     else:
         svc.steady = False
+    dom.history.after_pass(svc)
 
 
 # -- starting ------------------------------------------------------------------------------------

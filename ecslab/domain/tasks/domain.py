@@ -75,6 +75,9 @@ class Tasks:
     def find(self, cluster: str, ref: str) -> Task | None:
         """A task of ``cluster`` by id or ARN (new or old format); None if unknown or forgotten."""
         tasks = self._by_cluster.get(cluster, {})
+        got = tasks.get(ref)  # the task's own ARN (what DescribeTasks is given most often)
+        if got is not None:
+            return got
         if ref.startswith("arn:"):
             parts = parse_arn(ref)
             if not parts or parts["service"] != "ecs" or not parts["resource"].startswith("task/"):
