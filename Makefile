@@ -11,7 +11,7 @@ LAB_PORT ?= 8888
 # JupyterLab (and jupyterhub-singleuser) refuse to run as root unless told; empty for anyone else.
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: lab test test-browser lint format venv bench clean notebooks student
+.PHONY: lab dashboards test test-browser lint format venv bench clean notebooks student
 
 venv: $(STAMP)
 
@@ -49,6 +49,12 @@ lab: $(STAMP)
 	$(BIN)/python -m workbook.labsettings $(LANG_UI)
 	@if [ -n "$(ALLOW_ROOT)" ]; then echo "make lab: running as root, so JupyterLab gets --allow-root (still bound to 127.0.0.1)"; fi
 	$(BIN)/jupyter lab --ip 127.0.0.1 --port $(LAB_PORT) --no-browser $(ALLOW_ROOT) --ServerApp.root_dir=notebooks
+
+# The dashboards (notebooks/dashboards/) as apps with their code hidden, served by Voila on
+# 127.0.0.1 (`make dashboards`, then open the URL it prints). Voila starts as root without a flag.
+DASH_PORT ?= 8866
+dashboards: $(STAMP)
+	$(BIN)/voila --no-browser --port=$(DASH_PORT) --Voila.ip=127.0.0.1 notebooks/dashboards
 
 # Re-execute every lesson in place with papermill (prints each lesson's time).
 # Then render the translated lessons (notebooks/zh-Hant/) from each lesson and its catalog.

@@ -1,9 +1,10 @@
-"""``make lab`` from a fresh copy of the repository, as whoever runs the suite (root in CI).
+"""``make lab`` and ``make dashboards`` from a fresh copy of the repository, as whoever runs the suite (root in CI).
 
 Issue 20: as root JupyterLab refused to start without ``--allow-root``. The test copies the tracked
 files (what a fresh clone holds), starts the real target in the background with this checkout's
 ``.venv`` (``-o`` marks the install stamp up to date: no reinstall), waits until JupyterLab answers,
 lists the lessons through ``/api/contents``, checks it listens on 127.0.0.1 only, and stops it.
+The same for Voila (``make dashboards``): it must serve the ENI explorer app as root too.
 """
 
 from __future__ import annotations
@@ -101,4 +102,51 @@ def test_make_lab_serves_the_lessons_as_any_user(tmp_path):
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait(timeout=10)
         log.close()
+    assert not listening_addresses(port)
+
+
+def stop(proc: subprocess.Popen) -> None:
+    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+def test_make_dashboards_serves_the_eni_explorer_as_any_user(tmp_path):
+    if not (VENV / ".installed-stamp").exists():
+        pytest.skip("needs this checkout's .venv (make venv)")
+    repo = fresh_copy(tmp_path / "clone")
+    port = free_port()
+    env = dict(os.environ, JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"))
+    env["JUPYTER_CONFIG_DIR"] = str(tmp_path / "config")
+    log_path = tmp_path / "make-dashboards.log"
+    stamp = VENV / ".installed-stamp"
+    cmd = ["make", "-o", str(stamp), "dashboards", f"VENV={VENV}", f"DASH_PORT={port}"]
+    with log_path.open("w") as log:
+        proc = subprocess.Popen(
+            cmd, cwd=repo, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+        try:
+            deadline, tree = time.monotonic() + 60, None
+            while time.monotonic() < deadline and proc.poll() is None:
+                try:
+                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as r:
+                        tree = r.read().decode()
+                    break
+                except OSError:
+                    time.sleep(0.5)
+            output = log_path.read_text()
+            assert tree is not None, f"Voila never answered (exit {proc.poll()}):\n{output}"
+            # The app itself: Voila runs the dashboard in a fresh kernel and sends the page.
+            url = f"http://127.0.0.1:{port}/voila/render/eni_explorer.ipynb"
+            with urllib.request.urlopen(url, timeout=90) as r:
+                page = r.read().decode()
+            assert "ENI trunking" in page, page[-2000:]
+            assert "Running as root is not recommended" not in output
+            assert listening_addresses(port) == {"0100007F"}
+        finally:
+            stop(proc)
     assert not listening_addresses(port)
