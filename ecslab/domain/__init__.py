@@ -23,6 +23,7 @@ from .registry.resolve import Images
 from .secrets import Secrets
 from .services import Faults, Services
 from .tagging import Tags
+from .task_protection import TaskProtection
 from .taskdefs import TaskDefinitions
 from .tasks import Tasks
 from .web import Web
@@ -55,6 +56,7 @@ def build_domains(lab) -> None:
     add("elb", Elb(lab))
     add("tasks", Tasks(lab))
     add("services", Services(lab))
+    add("task_protection", TaskProtection(lab))
     add("faults", Faults(lab))
     add("alarms", Alarms(lab))
     add("appscaling", AppScaling(lab))
