@@ -90,3 +90,28 @@ def test_update_cluster_errors_change_nothing(lab, ecs):
         ),
         "InvalidParameterException",
     )
+
+
+def test_list_services_by_namespace_uses_cluster_default(lab, ecs):
+    from taskkit import taskdef
+
+    ecs.create_cluster(clusterName="MyCluster")
+    ecs.update_cluster(cluster="MyCluster", serviceConnectDefaults={"namespace": "shop"})
+    td = taskdef(lab, "web", command=("sleep", "infinity"))
+    for name, sc in [
+        ("a", {"enabled": True}),
+        ("b", {"enabled": True, "namespace": "other"}),
+        ("c", None),
+        ("d", {"enabled": True, "namespace": "shop"}),
+    ]:
+        kw = {"serviceConnectConfiguration": sc} if sc else {}
+        ecs.create_service(
+            cluster="MyCluster", serviceName=name, taskDefinition=td, desiredCount=0, **kw
+        )
+    arn = "arn:aws:ecs:ap-east-1:123456789012:service/MyCluster/"
+    first = ecs.list_services_by_namespace(namespace="shop", maxResults=1)
+    assert first["serviceArns"] == [arn + "a"]
+    rest = ecs.list_services_by_namespace(namespace="shop", nextToken=first["nextToken"])
+    assert rest["serviceArns"] == [arn + "d"] and "nextToken" not in rest
+    assert ecs.list_services_by_namespace(namespace="other")["serviceArns"] == [arn + "b"]
+    assert ecs.list_services_by_namespace(namespace="none")["serviceArns"] == []

@@ -32,6 +32,7 @@ HANDLER_MODULES = [
     "ecslab.api.ecs_deployments",
     "ecslab.api.ecs_agent",
     "ecslab.api.ecs_task_protection",
+    "ecslab.api.ecs_namespaces",
 ]
 
 
