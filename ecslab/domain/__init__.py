@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from .account_settings import AccountSettings
 from .agent import Agent
+from .agent_api import AgentApi
 from .attributes import Attributes
 from .autoscaling import Alarms, AppScaling
 from .clusters import Clusters
@@ -52,6 +53,7 @@ def build_domains(lab) -> None:
     add("container_instances", ContainerInstances(lab))
     add("attributes", Attributes(lab))
     add("agent", Agent(lab))
+    add("agent_api", AgentApi(lab))
     add("web", Web(lab))
     add("elb", Elb(lab))
     add("tasks", Tasks(lab))

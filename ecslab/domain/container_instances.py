@@ -114,6 +114,7 @@ class ContainerInstance:
     custom: dict[str, str | None] = field(default_factory=dict)
     agent_version: str = ""
     docker_version: str = ""
+    agent_update_status: str | None = None  # UpdateContainerAgent: PENDING ... UPDATED
 
     @property
     def trunked(self) -> bool:
@@ -188,9 +189,25 @@ class ContainerInstances:
 
     # -- registration (called by the agent) ------------------------------------------------------
 
-    def register(self, inst, cluster_name: str, config: dict[str, str]) -> ContainerInstance:
+    def register(
+        self,
+        inst,
+        cluster_name: str,
+        config: dict[str, str],
+        *,
+        cpu: int | None = None,
+        memory: int | None = None,
+        attributes: dict[str, str | None] | None = None,
+    ) -> ContainerInstance:
+        """The one registration path: the simulated agent and RegisterContainerInstance both
+        come here. An instance already registered with the cluster gets its existing container
+        instance back (as AWS answers a re-registration); ``cpu``/``memory`` are an explicit
+        totalResources, ``attributes`` custom attributes given in the call."""
         lab = self.lab
         cluster = lab.clusters.get(cluster_name)
+        existing = self.for_instance(inst.id)
+        if existing is not None and existing.cluster == cluster.name:
+            return existing
         info = catalog.instance_type(inst.instance_type)
         image = IMAGES[inst.image_id]
         reserved_mem = int(config.get("ECS_RESERVED_MEMORY", "0") or 0)
@@ -227,6 +244,11 @@ class ContainerInstances:
         )
         ci.builtin = builtin_attributes(ci, task_eni, trunk)
         ci.custom = _custom(config.get("ECS_INSTANCE_ATTRIBUTES"))
+        if cpu is not None:
+            ci.cpu = cpu
+        if memory is not None:
+            ci.memory = memory
+        ci.custom.update(attributes or {})
         self._by_arn[ci.arn] = ci
         self._changed(ci)
         lab.emit(
