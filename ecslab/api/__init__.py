@@ -33,6 +33,7 @@ HANDLER_MODULES = [
     "ecslab.api.ecs_agent",
     "ecslab.api.ecs_task_protection",
     "ecslab.api.ecs_namespaces",
+    "ecslab.api.ssm_activations",
 ]
 
 

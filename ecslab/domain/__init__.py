@@ -11,6 +11,7 @@ from __future__ import annotations
 from .account_settings import AccountSettings
 from .agent import Agent
 from .agent_api import AgentApi
+from .anywhere import Activations
 from .attributes import Attributes
 from .autoscaling import Alarms, AppScaling
 from .clusters import Clusters
@@ -59,6 +60,7 @@ def build_domains(lab) -> None:
     add("tasks", Tasks(lab))
     add("services", Services(lab))
     add("task_protection", TaskProtection(lab))
+    add("activations", Activations(lab))
     add("faults", Faults(lab))
     add("alarms", Alarms(lab))
     add("appscaling", AppScaling(lab))
