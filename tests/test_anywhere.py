@@ -57,3 +57,66 @@ def test_activation_errors_change_nothing(lab, call, code):
     assert ei.value.response["Error"]["Code"] == code
     assert len(lab.events) == before
     assert ssm.describe_activations()["ActivationList"] == acts
+
+
+def _external(lab, cluster="MyCluster", limit=1):
+    out = lab.client("ssm").create_activation(IamRole="ecsAnywhereRole", RegistrationLimit=limit)
+    return out["ActivationId"], out["ActivationCode"]
+
+
+def test_external_instance_registers_and_takes_only_external_tasks(lab, ecs):
+    from taskkit import instances, taskdef
+
+    ecs.create_cluster(clusterName="MyCluster")
+    (ec2_ci,) = instances(lab, 1)
+    aid, code = _external(lab)
+    arn = lab.register_external_instance(
+        cluster="MyCluster", activation_id=aid, activation_code=code, cpu=1024, memory_mib=2048
+    )
+    ci = ecs.describe_container_instances(cluster="MyCluster", containerInstances=[arn])[
+        "containerInstances"
+    ][0]
+    assert ci["ec2InstanceId"].startswith("mi-") and len(ci["ec2InstanceId"]) == 20
+    names = {a["name"] for a in ci["attributes"]}
+    assert "ecs.instance-type" not in names and "ecs.capability.external" in names
+    act = lab.client("ssm").describe_activations()["ActivationList"][0]
+    assert act["RegistrationsCount"] == 1
+    td = taskdef(lab, "job", command=("sleep", "infinity"))
+    ext = ecs.run_task(cluster="MyCluster", taskDefinition=td, launchType="EXTERNAL", count=2)
+    assert {t["containerInstanceArn"] for t in ext["tasks"]} == {arn}
+    assert {t["launchType"] for t in ext["tasks"]} == {"EXTERNAL"}
+    ec2 = ecs.run_task(cluster="MyCluster", taskDefinition=td, launchType="EC2", count=2)
+    assert {t["containerInstanceArn"] for t in ec2["tasks"]} == {ec2_ci}
+    ecs.create_service(
+        cluster="MyCluster",
+        serviceName="edge",
+        taskDefinition=td,
+        desiredCount=1,
+        launchType="EXTERNAL",
+    )
+    lab.advance("1m")
+    (t,) = ecs.list_tasks(cluster="MyCluster", serviceName="edge")["taskArns"]
+    got = ecs.describe_tasks(cluster="MyCluster", tasks=[t])["tasks"][0]
+    assert got["containerInstanceArn"] == arn
+
+
+def test_register_external_instance_errors_change_nothing(lab, ecs):
+    ecs.create_cluster(clusterName="MyCluster")
+    aid, code = _external(lab)
+    before = len(lab.events)
+    for kw, code_ in [
+        ({"activation_code": "wrong"}, "InvalidActivationId"),
+        ({"cluster": "nope"}, "ClusterNotFoundException"),
+    ]:
+        args = {"cluster": "MyCluster", "activation_id": aid, "activation_code": code, **kw}
+        with pytest.raises(Exception) as ei:
+            lab.register_external_instance(**args)
+        assert getattr(ei.value, "code", None) == code_
+        assert len(lab.events) == before
+    lab.register_external_instance(cluster="MyCluster", activation_id=aid, activation_code=code)
+    before = len(lab.events)
+    with pytest.raises(Exception) as ei:  # the activation's limit of 1 is used up
+        lab.register_external_instance(cluster="MyCluster", activation_id=aid, activation_code=code)
+    assert getattr(ei.value, "code", None) == "InvalidActivation"
+    assert len(lab.events) == before
+    assert len(ecs.list_container_instances(cluster="MyCluster")["containerInstanceArns"]) == 1

@@ -124,6 +124,16 @@ class ContainerInstance:
         return {**self.builtin, **self.custom}
 
 
+EXTERNAL_ATTRIBUTE = "ecs.capability.external"  # [M] see register()
+EC2_ONLY_ATTRIBUTES = (
+    "ecs.ami-id",
+    "ecs.availability-zone",
+    "ecs.instance-type",
+    "ecs.subnet-id",
+    "ecs.vpc-id",
+)
+
+
 class ContainerInstances:
     def __init__(self, lab) -> None:
         self.lab = lab
@@ -208,12 +218,18 @@ class ContainerInstances:
         existing = self.for_instance(inst.id)
         if existing is not None and existing.cluster == cluster.name:
             return existing
-        info = catalog.instance_type(inst.instance_type)
-        image = IMAGES[inst.image_id]
+        external = getattr(inst, "external", False)  # an ECS Anywhere managed instance (mi-)
+        if external:
+            info = inst.type_info
+            agent_version, docker_version = inst.agent_version, inst.docker_version
+        else:
+            info = catalog.instance_type(inst.instance_type)
+            image = IMAGES[inst.image_id]
+            agent_version, docker_version = image.agent_version, image.docker_version
         reserved_mem = int(config.get("ECS_RESERVED_MEMORY", "0") or 0)
         ports = list(catalog.RESERVED_TCP_PORTS) + _int_list(config.get("ECS_RESERVED_PORTS"))
         udp = _int_list(config.get("ECS_RESERVED_PORTS_UDP"))
-        task_eni = config.get("ECS_ENABLE_TASK_ENI", "true").lower() != "false"
+        task_eni = not external and config.get("ECS_ENABLE_TASK_ENI", "true").lower() != "false"
         trunk = task_eni and inst.trunking_at_launch and info["trunking_supported"]
         if trunk:
             capacity = info["trunk_tasks_with"]
@@ -239,10 +255,16 @@ class ContainerInstances:
             ports_udp=sorted(set(udp)),
             eni_capacity=int(capacity),
             status="REGISTERING" if trunk else "ACTIVE",
-            agent_version=image.agent_version or "",
-            docker_version=image.docker_version or "",
+            agent_version=agent_version or "",
+            docker_version=docker_version or "",
         )
         ci.builtin = builtin_attributes(ci, task_eni, trunk)
+        if external:
+            # No EC2 facts on a machine outside AWS; the marker the EXTERNAL launch type places
+            # on is modelled [M] (ECS keeps the launch type of a container instance internally).
+            for name in EC2_ONLY_ATTRIBUTES:
+                ci.builtin.pop(name, None)
+            ci.builtin[EXTERNAL_ATTRIBUTE] = None
         ci.custom = _custom(config.get("ECS_INSTANCE_ATTRIBUTES"))
         if cpu is not None:
             ci.cpu = cpu
