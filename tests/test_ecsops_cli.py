@@ -68,3 +68,26 @@ def test_ecs_ops_with_the_aws_cli(serve, tmp_path):  # noqa: F811
     assert _aws(env, "ecs list-tasks --cluster MyCluster --service-name web")["taskArns"] == [task]
     got = _aws(env, f"ecs get-task-protection --cluster MyCluster --tasks {task}")
     assert got["protectedTasks"][0]["protectionEnabled"] is True
+
+
+def test_ecs_anywhere_with_the_aws_cli(serve):  # noqa: F811
+    env = _env(serve())
+    _setup(env)
+    act = _aws(env, "ssm create-activation --iam-role ecsAnywhereRole --registration-limit 1")
+    args = json.dumps(
+        {
+            "cluster": "MyCluster",
+            "activation_id": act["ActivationId"],
+            "activation_code": act["ActivationCode"],
+        }
+    )
+    done = _run(env, *ECSLAB, "act", "register_external_instance", args)
+    assert done.returncode == 0, done.stderr
+    arn = json.loads(done.stdout)
+    assert arn.startswith("arn:aws:ecs:ap-east-1:123456789012:container-instance/MyCluster/")
+    acts = _aws(env, "ssm describe-activations")["ActivationList"]
+    assert acts[0]["RegistrationsCount"] == 1
+    out = _aws(env, "ecs run-task --cluster MyCluster --task-definition web --launch-type EXTERNAL")
+    assert [t["containerInstanceArn"] for t in out["tasks"]] == [arn]
+    again = _run(env, *ECSLAB, "act", "register_external_instance", args)
+    assert again.returncode != 0 and "registration limit" in again.stderr
