@@ -120,3 +120,18 @@ def test_register_external_instance_errors_change_nothing(lab, ecs):
     assert getattr(ei.value, "code", None) == "InvalidActivation"
     assert len(lab.events) == before
     assert len(ecs.list_container_instances(cluster="MyCluster")["containerInstanceArns"]) == 1
+
+
+def test_external_instance_is_billed_per_instance_hour(lab, ecs):
+    ecs.create_cluster(clusterName="MyCluster")
+    aid, code = _external(lab)
+    arn = lab.register_external_instance(
+        cluster="MyCluster", activation_id=aid, activation_code=code
+    )
+    lab.advance("30m")
+    rows = lab.costs()
+    ext = rows[rows["resource"] == arn]
+    assert list(ext["launch_type"].unique()) == ["EXTERNAL"]
+    # One-hour minimum at the (UNVERIFIED) list price.
+    assert abs(ext["cost"].sum() - 0.01025) < 1e-9
+    assert "UNVERIFIED" in ext["price_source"].iloc[0]
