@@ -51,12 +51,19 @@ def scenario(lab: Lab) -> None:
     )
     ecs.submit_task_state_change(cluster="MyCluster", task=arns[0], status="RUNNING")
     ecs.update_service(cluster="MyCluster", service="web", desiredCount=0)
+    act = lab.client("ssm").create_activation(IamRole="ecsAnywhereRole")
+    lab.register_external_instance(
+        cluster="MyCluster",
+        activation_id=act["ActivationId"],
+        activation_code=act["ActivationCode"],
+    )
+    ecs.run_task(cluster="MyCluster", taskDefinition=td, launchType="EXTERNAL")
     lab.advance("3m")
 
 
 def answers(lab: Lab) -> dict:
     ecs = lab.client("ecs")
-    tasks = sorted(task_arns(lab))
+    tasks = sorted(task_arns(lab))  # the service's tasks
     cis = ecs.list_container_instances(cluster="MyCluster")["containerInstanceArns"]
     return {
         "cluster": ecs.describe_clusters(clusters=["MyCluster"])["clusters"],
@@ -64,6 +71,8 @@ def answers(lab: Lab) -> dict:
             "containerInstances"
         ],
         "tasks": sorted(task_arns(lab)),
+        "all": sorted(ecs.list_tasks(cluster="MyCluster")["taskArns"]),
+        "acts": lab.client("ssm").describe_activations()["ActivationList"],
         "ns": ecs.list_services_by_namespace(namespace="shop")["serviceArns"],
         "prot": tasks
         and ecs.get_task_protection(cluster="MyCluster", tasks=tasks)["protectedTasks"],
