@@ -367,6 +367,20 @@ class Lab:
         with self._lock:
             return self.tasks.why_not_placed(cluster, family)
 
+    def register_external_instance(
+        self, cluster: str, activation_id: str, activation_code: str, **hardware: int
+    ) -> str:
+        """ECS Anywhere: register an on-premises machine (an ``mi-`` managed instance) with an
+        SSM activation as an EXTERNAL container instance of ``cluster`` (recorded lab action;
+        ``cpu`` / ``memory_mib`` say what the machine reports). Returns its ARN."""
+        return self.act(
+            "register_external_instance",
+            cluster=cluster,
+            activation_id=activation_id,
+            activation_code=activation_code,
+            **hardware,
+        )
+
     def exec(self, task: str, command: str, container: str | None = None) -> str:
         """ECS Exec's simulated shell: what ``command`` (env, hostname, cat /etc/hostname, ps)
         prints in a RUNNING task started with enableExecuteCommand (ARN or id)."""

@@ -30,6 +30,10 @@ HANDLER_MODULES = [
     "ecslab.api.appscaling",
     "ecslab.api.cloudwatch_alarms",
     "ecslab.api.ecs_deployments",
+    "ecslab.api.ecs_agent",
+    "ecslab.api.ecs_task_protection",
+    "ecslab.api.ecs_namespaces",
+    "ecslab.api.ssm_activations",
 ]
 
 

@@ -6,6 +6,7 @@ from ..core.errors import ClusterNotFoundException, InvalidParameterException
 from .ecs_common import cluster_out, tags_in, tags_out
 from .paging import page
 from .registry import handler
+from .shape_case import shape, to_snake
 
 _INCLUDE = ("ATTACHMENTS", "CONFIGURATIONS", "SETTINGS", "STATISTICS", "TAGS")
 
@@ -67,6 +68,22 @@ def delete_cluster(lab, p):
 @handler("ecs", "UpdateClusterSettings")
 def update_cluster_settings(lab, p):
     cluster = lab.clusters.update_settings(p["cluster"], _settings(p))
+    return {"cluster": cluster_out(lab, cluster, ("SETTINGS",))}
+
+
+@handler("ecs", "UpdateCluster")
+def update_cluster(lab, p):
+    cfg = (p.get("configuration") or {}).get("executeCommandConfiguration")
+    execute_command = (
+        None if cfg is None else to_snake(shape("ecs", "ExecuteCommandConfiguration"), cfg)
+    )
+    defaults = p.get("serviceConnectDefaults")
+    cluster = lab.clusters.update(
+        p["cluster"],
+        _settings(p),
+        execute_command,
+        None if defaults is None else defaults.get("namespace", ""),
+    )
     return {"cluster": cluster_out(lab, cluster, ("SETTINGS",))}
 
 

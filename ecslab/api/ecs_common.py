@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from .shape_case import shape, to_camel
+
 __all__ = ["tags_in", "tags_out", "cluster_out"]
 
 
@@ -27,6 +29,14 @@ def cluster_out(
         "capacityProviders": [],
         "defaultCapacityProviderStrategy": [],
     }
+    if cluster.execute_command is not None:
+        out["configuration"] = {
+            "executeCommandConfiguration": to_camel(
+                shape("ecs", "ExecuteCommandConfiguration"), cluster.execute_command
+            )
+        }
+    if cluster.service_connect_namespace:
+        out["serviceConnectDefaults"] = {"namespace": cluster.service_connect_namespace}
     if "SETTINGS" in include:
         out["settings"] = [{"name": k, "value": v} for k, v in cluster.settings.items()]
     if "TAGS" in include:

@@ -65,6 +65,8 @@ def container_instance_out(lab, ci, include=()) -> dict:
         "attachments": [],
         "tags": [],
     }
+    if ci.agent_update_status:
+        out["agentUpdateStatus"] = ci.agent_update_status
     if ci.status_reason:
         out["statusReason"] = ci.status_reason
     if "TAGS" in include:

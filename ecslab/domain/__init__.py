@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from .account_settings import AccountSettings
 from .agent import Agent
+from .agent_api import AgentApi
+from .anywhere import Activations
 from .attributes import Attributes
 from .autoscaling import Alarms, AppScaling
 from .clusters import Clusters
@@ -23,6 +25,7 @@ from .registry.resolve import Images
 from .secrets import Secrets
 from .services import Faults, Services
 from .tagging import Tags
+from .task_protection import TaskProtection
 from .taskdefs import TaskDefinitions
 from .tasks import Tasks
 from .web import Web
@@ -51,10 +54,13 @@ def build_domains(lab) -> None:
     add("container_instances", ContainerInstances(lab))
     add("attributes", Attributes(lab))
     add("agent", Agent(lab))
+    add("agent_api", AgentApi(lab))
     add("web", Web(lab))
     add("elb", Elb(lab))
     add("tasks", Tasks(lab))
     add("services", Services(lab))
+    add("task_protection", TaskProtection(lab))
+    add("activations", Activations(lab))
     add("faults", Faults(lab))
     add("alarms", Alarms(lab))
     add("appscaling", AppScaling(lab))

@@ -22,6 +22,10 @@ class Cluster:
     created_at: datetime
     status: str = "ACTIVE"
     settings: dict[str, str] = field(default_factory=lambda: {"containerInsights": "disabled"})
+    # UpdateCluster: execute_command_configuration (snake_case document) and the Service
+    # Connect default namespace (stored as given; ecslab has no Cloud Map, so [M]).
+    execute_command: dict | None = None
+    service_connect_namespace: str | None = None
 
 
 class Clusters:
@@ -133,6 +137,36 @@ class Clusters:
         )
         return cluster
 
+    def update(
+        self,
+        ref: str,
+        settings: dict[str, str] | None = None,
+        execute_command: dict | None = None,
+        namespace: str | None = None,
+    ) -> Cluster:
+        """UpdateCluster: validate everything first, then change the cluster and emit one fact."""
+        cluster = self.get(ref)
+        self._check_settings(settings or {})
+        if execute_command is not None:
+            _check_execute_command(execute_command)
+        if settings:
+            cluster.settings.update(settings)
+        if execute_command is not None:
+            cluster.execute_command = execute_command
+        if namespace is not None:
+            # An empty namespace string removes the default (documented for UpdateCluster).
+            cluster.service_connect_namespace = namespace or None
+        self.lab.emit(
+            "ClusterUpdated",
+            "ecs",
+            cluster=cluster.name,
+            resource=cluster.arn,
+            settings=dict(settings or {}),
+            execute_command=execute_command,
+            namespace=namespace,
+        )
+        return cluster
+
     def delete(self, ref: str) -> Cluster:
         cluster = self.get(ref)
         for d in self.lab.domains:
@@ -154,3 +188,32 @@ class Clusters:
                 raise InvalidParameterException(
                     f"Invalid value '{value}' for setting containerInsights. Valid values are enabled, disabled, and enhanced."
                 )
+
+
+_LOGGING = ("NONE", "DEFAULT", "OVERRIDE")
+
+
+def _check_execute_command(cfg: dict) -> None:
+    """executeCommandConfiguration rules from the ECS API Reference (ExecuteCommandConfiguration).
+
+    logging OVERRIDE needs a logConfiguration; a logConfiguration with another logging value is
+    rejected (the message texts are modelled, [M]).
+    """
+    logging = cfg.get("logging", "DEFAULT")
+    if logging not in _LOGGING:
+        raise InvalidParameterException(
+            f"Invalid value '{logging}' for logging. Valid values are NONE, DEFAULT and OVERRIDE."
+        )
+    log_cfg = cfg.get("log_configuration")
+    if logging == "OVERRIDE" and not log_cfg:
+        raise InvalidParameterException(
+            "logConfiguration must be specified when logging is set to OVERRIDE."
+        )
+    if logging != "OVERRIDE" and log_cfg:
+        raise InvalidParameterException(
+            "logConfiguration can only be specified when logging is set to OVERRIDE."
+        )
+    if log_cfg and not (log_cfg.get("cloud_watch_log_group_name") or log_cfg.get("s3_bucket_name")):
+        raise InvalidParameterException(
+            "logConfiguration must specify cloudWatchLogGroupName or s3BucketName."
+        )

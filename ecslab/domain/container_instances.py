@@ -114,6 +114,7 @@ class ContainerInstance:
     custom: dict[str, str | None] = field(default_factory=dict)
     agent_version: str = ""
     docker_version: str = ""
+    agent_update_status: str | None = None  # UpdateContainerAgent: PENDING ... UPDATED
 
     @property
     def trunked(self) -> bool:
@@ -121,6 +122,16 @@ class ContainerInstance:
 
     def attributes(self) -> dict[str, str | None]:
         return {**self.builtin, **self.custom}
+
+
+EXTERNAL_ATTRIBUTE = "ecs.capability.external"  # [M] see register()
+EC2_ONLY_ATTRIBUTES = (
+    "ecs.ami-id",
+    "ecs.availability-zone",
+    "ecs.instance-type",
+    "ecs.subnet-id",
+    "ecs.vpc-id",
+)
 
 
 class ContainerInstances:
@@ -188,15 +199,37 @@ class ContainerInstances:
 
     # -- registration (called by the agent) ------------------------------------------------------
 
-    def register(self, inst, cluster_name: str, config: dict[str, str]) -> ContainerInstance:
+    def register(
+        self,
+        inst,
+        cluster_name: str,
+        config: dict[str, str],
+        *,
+        cpu: int | None = None,
+        memory: int | None = None,
+        attributes: dict[str, str | None] | None = None,
+    ) -> ContainerInstance:
+        """The one registration path: the simulated agent and RegisterContainerInstance both
+        come here. An instance already registered with the cluster gets its existing container
+        instance back (as AWS answers a re-registration); ``cpu``/``memory`` are an explicit
+        totalResources, ``attributes`` custom attributes given in the call."""
         lab = self.lab
         cluster = lab.clusters.get(cluster_name)
-        info = catalog.instance_type(inst.instance_type)
-        image = IMAGES[inst.image_id]
+        existing = self.for_instance(inst.id)
+        if existing is not None and existing.cluster == cluster.name:
+            return existing
+        external = getattr(inst, "external", False)  # an ECS Anywhere managed instance (mi-)
+        if external:
+            info = inst.type_info
+            agent_version, docker_version = inst.agent_version, inst.docker_version
+        else:
+            info = catalog.instance_type(inst.instance_type)
+            image = IMAGES[inst.image_id]
+            agent_version, docker_version = image.agent_version, image.docker_version
         reserved_mem = int(config.get("ECS_RESERVED_MEMORY", "0") or 0)
         ports = list(catalog.RESERVED_TCP_PORTS) + _int_list(config.get("ECS_RESERVED_PORTS"))
         udp = _int_list(config.get("ECS_RESERVED_PORTS_UDP"))
-        task_eni = config.get("ECS_ENABLE_TASK_ENI", "true").lower() != "false"
+        task_eni = not external and config.get("ECS_ENABLE_TASK_ENI", "true").lower() != "false"
         trunk = task_eni and inst.trunking_at_launch and info["trunking_supported"]
         if trunk:
             capacity = info["trunk_tasks_with"]
@@ -222,11 +255,22 @@ class ContainerInstances:
             ports_udp=sorted(set(udp)),
             eni_capacity=int(capacity),
             status="REGISTERING" if trunk else "ACTIVE",
-            agent_version=image.agent_version or "",
-            docker_version=image.docker_version or "",
+            agent_version=agent_version or "",
+            docker_version=docker_version or "",
         )
         ci.builtin = builtin_attributes(ci, task_eni, trunk)
+        if external:
+            # No EC2 facts on a machine outside AWS; the marker the EXTERNAL launch type places
+            # on is modelled [M] (ECS keeps the launch type of a container instance internally).
+            for name in EC2_ONLY_ATTRIBUTES:
+                ci.builtin.pop(name, None)
+            ci.builtin[EXTERNAL_ATTRIBUTE] = None
         ci.custom = _custom(config.get("ECS_INSTANCE_ATTRIBUTES"))
+        if cpu is not None:
+            ci.cpu = cpu
+        if memory is not None:
+            ci.memory = memory
+        ci.custom.update(attributes or {})
         self._by_arn[ci.arn] = ci
         self._changed(ci)
         lab.emit(

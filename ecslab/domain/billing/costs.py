@@ -6,7 +6,13 @@ import numpy as np
 import pandas as pd
 
 from .insights import insights_intervals
-from .intervals import _empty, ec2_intervals, ecr_intervals, fargate_intervals
+from .intervals import (
+    _empty,
+    anywhere_intervals,
+    ec2_intervals,
+    ecr_intervals,
+    fargate_intervals,
+)
 from .prices import PriceBook
 
 __all__ = ["costs", "intervals", "COST_COLUMNS"]
@@ -32,7 +38,13 @@ def intervals(events: pd.DataFrame, prices: PriceBook, now) -> pd.DataFrame:
     now = pd.Timestamp(now)
     parts = [
         f(events, prices, now)
-        for f in (ec2_intervals, fargate_intervals, ecr_intervals, insights_intervals)
+        for f in (
+            ec2_intervals,
+            fargate_intervals,
+            ecr_intervals,
+            insights_intervals,
+            anywhere_intervals,
+        )
     ]
     parts = [p for p in parts if not p.empty]
     if not parts:

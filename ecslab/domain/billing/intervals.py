@@ -17,6 +17,7 @@ __all__ = [
     "INTERVAL_COLUMNS",
     "ec2_intervals",
     "fargate_intervals",
+    "anywhere_intervals",
     "ecr_intervals",
 ]
 
@@ -109,6 +110,36 @@ def ec2_intervals(events: pd.DataFrame, prices: PriceBook, now: pd.Timestamp) ->
             "per_hour": 1.0,
             "rate": d["instance_type"].map(lambda t: by_type[t].usd).astype(float).to_numpy(),
             "price_source": d["instance_type"].map(lambda t: by_type[t].source).to_numpy(),
+        }
+    )
+
+
+def anywhere_intervals(events: pd.DataFrame, prices: PriceBook, now: pd.Timestamp) -> pd.DataFrame:
+    """ECS Anywhere: each EXTERNAL (mi-) container instance from registration to deregistration,
+    per instance-hour with a one-hour minimum (ECS pricing page, UNVERIFIED: see the data file)."""
+    p = _pair(events, ["ContainerInstanceRegistered"], ["ContainerInstanceDeregistered"], now)
+    if p.empty:
+        return _empty()
+    d = _details(p, ["ec2_instance_id"])
+    ext = d["ec2_instance_id"].astype(str).str.startswith("mi-").to_numpy()
+    p = p[ext]
+    if p.empty:
+        return _empty()
+    price = prices.anywhere_instance_hour()
+    return pd.DataFrame(
+        {
+            "resource": p["resource"].to_numpy(),
+            "resource_type": "external-instance",
+            "launch_type": "EXTERNAL",
+            "cluster": p["cluster"].to_numpy(),
+            "service": None,
+            "task": None,
+            "t0": p["time"].array,
+            "t1": _billed(p["time"], p["stop"], 3600).array,
+            "unit": "ECS Anywhere instance-hours",
+            "per_hour": 1.0,
+            "rate": price.usd,
+            "price_source": price.source,
         }
     )
 

@@ -128,6 +128,21 @@ class PriceBook:
             "hour",
         )
 
+    def anywhere_instance_hour(self) -> Price:
+        """ECS Anywhere: per registered external instance-hour (ecs_anywhere_pricing.csv,
+        UNVERIFIED; AWS lists one figure, not per region)."""
+        if "ecs:anywhere_instance" in self.overrides:
+            return self.overrides["ecs:anywhere_instance"]
+        path = os.path.join(
+            os.path.dirname(catalog.__file__), "..", "data", "ecs_anywhere_pricing.csv"
+        )
+        row = pd.read_csv(path, comment="#").iloc[0]
+        return Price(
+            float(row["usd_per_instance_hour"]),
+            "hour",
+            f"{row['source']} ({row['date']}, {row['status']})",
+        )
+
     def ecr_storage_gb_month(self) -> Price:
         return self._get("ecr:storage_gb", ECR_STORAGE_GB_MONTH, "month")
 

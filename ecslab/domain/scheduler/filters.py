@@ -75,6 +75,10 @@ def attributes_present(table: InstanceTable, request: TaskRequest, rows) -> np.n
     for name, value in request.required_attributes:
         vals = table.attribute(name)[rows]
         ok &= ~pd.isna(vals) if value is None else (vals == value)
+    if request.external is not None:
+        # The launch type's side of the line (ECS Anywhere marker, modelled [M]).
+        ext = table.attribute("ecs.capability.external")[rows]
+        ok &= ~pd.isna(ext) if request.external else pd.isna(ext)
     if request.needs_eni and request.vpc_id:
         # Trunking doc: a task in another VPC than the instance fails with an attribute error.
         ok &= table.column("vpc_id")[rows] == request.vpc_id

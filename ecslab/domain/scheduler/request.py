@@ -77,6 +77,8 @@ class TaskRequest:
     constraints: tuple[Constraint, ...] = ()
     strategies: tuple[Strategy, ...] = ()
     group: str = ""
+    # EXTERNAL tasks only on ECS Anywhere instances, EC2 tasks only on EC2 ones (None: either).
+    external: bool | None = None
     meta: dict = field(default_factory=dict, compare=False)  # free for the caller
 
     @property
@@ -133,6 +135,7 @@ def task_request(
     constraints: Iterable[Constraint] = (),
     strategies: Iterable[Strategy] = (),
     group: str = "",
+    external: bool | None = None,
 ) -> TaskRequest:
     """A TaskRequest from snake_case container definitions (``memory``, ``memory_reservation``,
     ``cpu``, ``port_mappings`` = [{container_port, host_port, protocol}])."""
@@ -163,6 +166,7 @@ def task_request(
         constraints=tuple(constraints),
         strategies=tuple(strategies),
         group=group,
+        external=external,
     )
 
 

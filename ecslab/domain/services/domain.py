@@ -88,6 +88,9 @@ class Services:
         svc = self._by_cluster.get(path[1], {}).get(path[2])
         return svc is not None and svc.arn == resource_arn and svc.status != "INACTIVE"
 
+    def in_namespace(self, namespace: str) -> list[Service]:
+        return services_in_namespace(self, namespace)
+
     def lost_instances(self, cluster: str) -> set[str]:
         """Container instances of ``cluster`` that are not ACTIVE (their tasks move away)."""
         cis = self.lab.container_instances
@@ -161,6 +164,7 @@ class Services:
             enable_ecs_managed_tags=bool(p.get("enable_ecs_managed_tags")),
             platform_version=p.get("platform_version"),
             role_arn=p.get("role"),
+            service_connect_namespace=_namespace(cluster, p.get("service_connect_configuration")),
         )
         V.check_launch(lab, cluster, td, D.request(lab, svc, None, td))
         strategy_cfg = BG.parse(lab, p, svc, None)
@@ -179,6 +183,7 @@ class Services:
             desired_count=desired,
             task_definition=td.arn,
             target_groups=[lb.target_group_arn for lb in lbs],
+            namespace=svc.service_connect_namespace,
         )
         if tags:
             lab.tags.set(svc.arn, tags, check=False, cluster=cluster.name)
@@ -374,6 +379,24 @@ def _lb_in(lb) -> dict:
         "container_name": lb.container_name,
         "container_port": lb.container_port,
     }
+
+
+def _namespace(cluster, sc: dict[str, Any] | None) -> str | None:
+    """The Service Connect namespace a service joins: its own, else the cluster's default
+    (documented for serviceConnectConfiguration.namespace)."""
+    if not sc or not sc.get("enabled"):
+        return None
+    return sc.get("namespace") or cluster.service_connect_namespace
+
+
+def services_in_namespace(dom, namespace: str) -> list:
+    """ACTIVE services of every cluster that joined ``namespace`` (name or ARN as given)."""
+    return [
+        svc
+        for by_name in dom._by_cluster.values()
+        for svc in by_name.values()
+        if svc.status == "ACTIVE" and svc.service_connect_namespace == namespace
+    ]
 
 
 def _unsupported(p: dict[str, Any]) -> None:

@@ -126,6 +126,7 @@ class Service:
     backoff_until: datetime | None = None  # launches throttled after failures
     consecutive_failures: int = 0
     placement_retries: int = 0
+    service_connect_namespace: str | None = None  # ListServicesByNamespace (Service Connect)
     stuck: bool = False  # said "unable to stop or start tasks ..." for this situation
 
     @property

@@ -54,10 +54,15 @@ def reconcile(dom, svc: Service) -> None:
             retiring.append(st)
     moved = bool(bad)
     if len(keep) > desired:
-        victims = choose_victims(dom, svc, keep, len(keep) - desired)
-        stop_tasks(dom, svc, victims)
-        keep = [st for st in keep if st not in victims]
-        moved = True
+        # Scale-in protection (UpdateTaskProtection): protected tasks are never chosen; the
+        # service stays above its desired count until their protection ends.
+        prot = getattr(lab, "task_protection", None)
+        free = [st for st in keep if prot is None or not prot.is_protected(st.task.arn)]
+        victims = choose_victims(dom, svc, free, min(len(keep) - desired, len(free)))
+        if victims:
+            stop_tasks(dom, svc, victims)
+            keep = [st for st in keep if st not in victims]
+            moved = True
     lo = min_healthy(desired, svc.minimum_healthy_percent)
     hi = max_tasks(desired, svc.maximum_percent)
     hold = dom.history.holding(svc)  # blue/green: the blue tasks stay until clean-up

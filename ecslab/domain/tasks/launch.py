@@ -77,9 +77,10 @@ def prepare(lab, cluster, td, p: dict[str, Any], *, start_task: bool = False) ->
     if start_task:
         launch_type = "EC2"
     launch_type = launch_type or "EC2"
-    if launch_type not in ("EC2", "FARGATE"):
+    if launch_type not in ("EC2", "FARGATE", "EXTERNAL"):
         raise InvalidParameterException(
-            f"ecslab simulates the EC2 and FARGATE launch types; {launch_type} is not simulated."
+            f"ecslab simulates the EC2, FARGATE and EXTERNAL launch types; {launch_type} is not "
+            "simulated."
         )  # [M]
     if launch_type not in td.compatibilities:
         raise InvalidParameterException(
@@ -141,6 +142,8 @@ def prepare(lab, cluster, td, p: dict[str, Any], *, start_task: bool = False) ->
         constraints=_constraints(td, p, launch_type),
         strategies=_strategies(p, launch_type),
         group=launch.group,
+        # Documented: EXTERNAL places only on ECS Anywhere instances, EC2 only on EC2 ones.
+        external={"EXTERNAL": True, "EC2": False}.get(launch_type),
     )
     launch.cpu, launch.memory = request.cpu, request.memory
     launch.request = request
