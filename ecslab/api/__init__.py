@@ -30,6 +30,8 @@ HANDLER_MODULES = [
     "ecslab.api.appscaling",
     "ecslab.api.cloudwatch_alarms",
     "ecslab.api.ecs_deployments",
+    "ecslab.api.ec2_launch_templates",
+    "ecslab.api.autoscaling_groups",
 ]
 
 
