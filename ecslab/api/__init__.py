@@ -32,6 +32,7 @@ HANDLER_MODULES = [
     "ecslab.api.ecs_deployments",
     "ecslab.api.ec2_launch_templates",
     "ecslab.api.autoscaling_groups",
+    "ecslab.api.ecs_capacity_providers",
 ]
 
 

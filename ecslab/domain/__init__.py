@@ -13,6 +13,7 @@ from .agent import Agent
 from .asg import AutoScalingGroups
 from .attributes import Attributes
 from .autoscaling import Alarms, AppScaling
+from .capacity import CapacityProviders
 from .clusters import Clusters
 from .container_instances import ContainerInstances
 from .ec2 import Instances, LaunchTemplates, Network
@@ -51,6 +52,7 @@ def build_domains(lab) -> None:
     add("instances", Instances(lab))
     add("launch_templates", LaunchTemplates(lab))
     add("asg", AutoScalingGroups(lab))
+    add("capacity", CapacityProviders(lab))
     add("container_instances", ContainerInstances(lab))
     add("attributes", Attributes(lab))
     add("agent", Agent(lab))

@@ -1,0 +1,7 @@
+"""ECS capacity providers: FARGATE, FARGATE_SPOT and Auto Scaling group providers with managed
+scaling (``lab.capacity``)."""
+
+from .model import FARGATE_PROVIDERS, Association, Provider, StrategyItem
+from .providers import CapacityProviders
+
+__all__ = ["CapacityProviders", "Provider", "Association", "StrategyItem", "FARGATE_PROVIDERS"]
