@@ -57,7 +57,7 @@ VALIDATION = [
         "Task definition does not support launch_type FARGATE.",
     ),
     (
-        {"capacityProviderStrategy": [{"capacityProvider": "FARGATE"}]},
+        {"capacityProviderStrategy": [{"capacityProvider": "FARGATE", "weight": 1}]},
         "InvalidParameterException",
         # the cluster has no capacity providers associated (AWS's message)
         "The specified capacity provider strategy cannot contain a capacity provider that is not "

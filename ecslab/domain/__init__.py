@@ -13,7 +13,7 @@ from .agent import Agent
 from .asg import AutoScalingGroups
 from .attributes import Attributes
 from .autoscaling import Alarms, AppScaling
-from .capacity import CapacityProviders
+from .capacity import CapacityProviders, ManagedScaling
 from .clusters import Clusters
 from .container_instances import ContainerInstances
 from .ec2 import Instances, LaunchTemplates, Network
@@ -53,6 +53,7 @@ def build_domains(lab) -> None:
     add("launch_templates", LaunchTemplates(lab))
     add("asg", AutoScalingGroups(lab))
     add("capacity", CapacityProviders(lab))
+    add("managed_scaling", ManagedScaling(lab))
     add("container_instances", ContainerInstances(lab))
     add("attributes", Attributes(lab))
     add("agent", Agent(lab))

@@ -3,5 +3,13 @@ scaling (``lab.capacity``)."""
 
 from .model import FARGATE_PROVIDERS, Association, Provider, StrategyItem
 from .providers import CapacityProviders
+from .scaling import ManagedScaling
 
-__all__ = ["CapacityProviders", "Provider", "Association", "StrategyItem", "FARGATE_PROVIDERS"]
+__all__ = [
+    "CapacityProviders",
+    "ManagedScaling",
+    "Provider",
+    "Association",
+    "StrategyItem",
+    "FARGATE_PROVIDERS",
+]

@@ -283,6 +283,8 @@ class CapacityProviders:
             self.lab.clock.after(
                 ATTACH_SECONDS, lambda a=assoc: self._attached(cluster.name, a), "cp-attach"
             )
+        if any(not p.fargate for p in providers):
+            self.lab.managed_scaling.ensure_ticking()
         self.lab.emit(
             "ClusterCapacityProvidersPut",
             "ecs",
