@@ -4,6 +4,7 @@ scaling (``lab.capacity``)."""
 from .model import FARGATE_PROVIDERS, Association, Provider, StrategyItem
 from .providers import CapacityProviders
 from .scaling import ManagedScaling
+from .spot import interrupt_spot  # noqa: F401  (registers the lab action)
 
 __all__ = [
     "CapacityProviders",

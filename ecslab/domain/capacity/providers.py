@@ -357,3 +357,8 @@ class CapacityProviders:
 
         if self.lab.tasks.waiting:
             place_waiting(self.lab.tasks, ci.cluster)
+
+    def interrupt_spot(self, task: str | None = None) -> str:
+        """Reclaim one FARGATE_SPOT task (a recorded lab action; see ``spot.py``): a two-minute
+        warning, then the task stops with stop code SpotInterruption. Returns its ARN."""
+        return self.lab.act("interrupt_spot", task=task)
