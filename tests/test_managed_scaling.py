@@ -123,3 +123,25 @@ def test_no_managed_scaling_leaves_tasks_waiting(lab, ecs):
     lab.advance("2m")
     (got,) = ecs.describe_tasks(cluster="cp", tasks=[task["taskArn"]])["tasks"]
     assert got["lastStatus"] == "RUNNING"
+
+
+def test_reservation_metric_in_cloudwatch(lab, ecs):
+    td = _setup(lab, ecs)
+    start = lab.now
+    ecs.create_service(cluster="cp", serviceName="web", taskDefinition=td, desiredCount=5)
+    lab.advance("5m")
+    got = lab.client("cloudwatch").get_metric_statistics(
+        Namespace="AWS/ECS/ManagedScaling",
+        MetricName="CapacityProviderReservation",
+        Dimensions=[
+            {"Name": "ClusterName", "Value": "cp"},
+            {"Name": "CapacityProviderName", "Value": "asg-cp"},
+        ],
+        StartTime=start,
+        EndTime=lab.now,
+        Period=60,
+        Statistics=["Maximum"],
+    )["Datapoints"]
+    values = [d["Maximum"] for d in sorted(got, key=lambda d: d["Timestamp"])]
+    assert values[0] == 200.0 and values[-1] == 100.0
+    assert {d["Unit"] for d in got} == {"Percent"}
