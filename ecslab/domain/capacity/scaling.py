@@ -147,6 +147,8 @@ class ManagedScaling:
             m=m,
             n=n,
             target=prov.target_capacity,
+            desired=group.desired,
+            **self._task_counts(cluster.name, prov.name),
         )
         goal = math.ceil(m * 100 / prov.target_capacity)
         if value > prov.target_capacity:
@@ -165,6 +167,15 @@ class ManagedScaling:
             lab.asg.set_desired(group.name, new, cause=f"ECS managed scaling ({prov.name})")
             if new < n:
                 self._below[prov.name] = 0
+
+    def _task_counts(self, cluster: str, provider: str) -> dict[str, int]:
+        """The provider's tasks now (for charts): running and pending (incl. PROVISIONING)."""
+        running = pending = 0
+        for t in self.lab.tasks.in_cluster(cluster):
+            if t.capacity_provider == provider and t.desired_status == "RUNNING":
+                running += t.last_status == "RUNNING"
+                pending += t.pending
+        return {"tasks_running": running, "tasks_pending": pending}
 
     def _protect(self, group, busy: dict[str, int]) -> None:
         on = [m.instance_id for m in group.live() if busy.get(m.instance_id) and not m.protected]
