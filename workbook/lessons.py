@@ -138,6 +138,14 @@ LESSONS: tuple[Lesson, ...] = (
         "offline class report",
     ),
     Lesson(
+        "13_capacity_providers.ipynb",
+        "Capacity providers and cluster auto scaling",
+        "a launch template and an Auto Scaling group; an ASG capacity provider with managed scaling "
+        "and termination protection; a service from zero instances (tasks in PROVISIONING); "
+        "CapacityProviderReservation and target tracking; FARGATE / FARGATE_SPOT with base and "
+        "weight; a Spot interruption and the Spot rate",
+    ),
+    Lesson(
         "14_service_auto_scaling.ipynb",
         "Service auto scaling",
         "register-scalable-target and a target-tracking policy; the AlarmHigh/AlarmLow CloudWatch "
