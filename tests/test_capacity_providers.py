@@ -118,6 +118,7 @@ def test_tasks_wait_in_provisioning_until_the_group_has_capacity(lab, ecs, cp):
         cluster="cp", containerInstances=[got[0]["containerInstanceArn"]]
     )["containerInstances"]
     assert cis[0]["ec2InstanceId"] in ids
+    assert cis[0]["capacityProviderName"] == "asg-cp"
 
 
 def test_a_waiting_task_can_be_stopped(lab, ecs, cp):
