@@ -223,11 +223,18 @@ class CapacityProviders:
             raise InvalidParameterException(
                 "The FARGATE and FARGATE_SPOT capacity providers cannot be deleted."
             )  # [U]
-        if p.cluster is not None:
+        if self._live_cluster(p) is not None:
             raise ResourceInUseException(IN_USE)
         p.status, p.update_status = "INACTIVE", "DELETE_COMPLETE"
         self.lab.emit("CapacityProviderDeleted", "ecs", resource=p.arn, name=p.name)
         return p
+
+    def _live_cluster(self, p: Provider) -> str | None:
+        """The ACTIVE cluster an ASG provider serves (a deleted cluster frees it) [M]."""
+        if p.cluster is None:
+            return None
+        c = self.lab.clusters.find(p.cluster)
+        return p.cluster if c is not None and c.status == "ACTIVE" else None
 
     # -- PutClusterCapacityProviders ---------------------------------------------------------------
 
@@ -244,7 +251,7 @@ class CapacityProviders:
                 "The specified capacity providers cannot contain duplicates."
             )  # [U]
         for p in providers:
-            if not p.fargate and p.cluster not in (None, cluster.name):
+            if not p.fargate and self._live_cluster(p) not in (None, cluster.name):
                 raise InvalidParameterException(
                     f"The capacity provider {p.name} is already associated with another cluster. "
                     "A capacity provider that uses an Auto Scaling group can only be associated "
