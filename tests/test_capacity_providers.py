@@ -364,3 +364,42 @@ def test_capacity_replays(lab, ecs, cp, tmp_path):
     lab.advance("5m")
     again = Lab.load(lab.save(tmp_path / "lab.jsonl"))
     assert again.events.shape == lab.events.shape
+
+
+def test_update_service_moves_to_another_strategy(lab, ecs, cp):
+    _associate(ecs)
+    td = fargate_def(lab, command=["httpd"])
+    net = {"awsvpcConfiguration": {"subnets": subnets(lab), "assignPublicIp": "ENABLED"}}
+    ecs.create_service(
+        cluster="cp",
+        serviceName="web",
+        taskDefinition=td,
+        desiredCount=2,
+        capacityProviderStrategy=[{"capacityProvider": "FARGATE", "weight": 1}],
+        networkConfiguration=net,
+    )
+    lab.advance("3m")
+    svc = ecs.update_service(
+        cluster="cp",
+        service="web",
+        capacityProviderStrategy=[{"capacityProvider": "FARGATE_SPOT", "weight": 1}],
+    )["service"]
+    assert svc["capacityProviderStrategy"][0]["capacityProvider"] == "FARGATE_SPOT"
+    assert svc["deployments"][0]["capacityProviderStrategy"] == svc["capacityProviderStrategy"]
+    lab.advance("10m")
+    arns = ecs.list_tasks(cluster="cp", serviceName="web")["taskArns"]
+    got = ecs.describe_tasks(cluster="cp", tasks=arns)["tasks"]
+    assert sorted(t["capacityProviderName"] for t in got) == ["FARGATE_SPOT"] * 2
+    # a strategy mixing an ASG provider and Fargate is refused, and nothing changes
+    _refused(
+        lab,
+        lambda: ecs.update_service(
+            cluster="cp",
+            service="web",
+            capacityProviderStrategy=[
+                {"capacityProvider": "FARGATE", "weight": 1},
+                {"capacityProvider": "asg-cp", "weight": 1},
+            ],
+        ),
+        "InvalidParameterException",
+    )
