@@ -197,7 +197,7 @@ def results_of(nb) -> dict:
 
 
 _SHOWN = re.compile(
-    r"\baws (ecs|ec2|ecr|iam|ssm|elbv2|logs|cloudwatch|application-autoscaling) "
+    r"\baws (ecs|ec2|ecr|iam|ssm|elbv2|logs|cloudwatch|application-autoscaling|autoscaling) "
     r"(wait [a-z-]+|(?!wait\b)[a-z-]+)"
 )
 _RUN = re.compile(r'lab\.aws\(\[?"(?:aws )?([\w-]+)"?,? ?"?([a-z-]+)(?:"?,? ?"?([a-z-]+))?')
