@@ -4,6 +4,7 @@ plain Python) drive a panel without a browser: ``ClusterPanel(lab).create("MyClu
 from __future__ import annotations
 
 from .autoscaling import ScalingPanel
+from .capacity_providers import CapacityPanel
 from .base import Panel
 from .breakit import BreakItPanel, WhyNotPlacedPanel
 from .clock import ClockPanel
@@ -32,6 +33,7 @@ __all__ = [
     "RegistryPanel",
     "RunTaskPanel",
     "ScalingPanel",
+    "CapacityPanel",
     "ServicePanel",
     "TaskDefinitionPanel",
     "WhyNotPlacedPanel",
