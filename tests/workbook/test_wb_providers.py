@@ -47,9 +47,12 @@ def test_panel_drives_the_service_and_redraws():
     panel = CapacityPanel(lab, "c", "web", "cp")
     assert panel.slider.value == 2
     panel.set_desired(5)
-    assert lab.client("ecs").describe_services(cluster="c", services=["web"])["services"][0][
-        "desiredCount"
-    ] == 5
+    assert (
+        lab.client("ecs").describe_services(cluster="c", services=["web"])["services"][0][
+            "desiredCount"
+        ]
+        == 5
+    )
     out = panel.advance("5m")
     assert out.ok and "3 instances" in panel.status_text and "5 running" in panel.status_text
     assert len(panel.figure.data[0].x) == len(panel.history) == 5

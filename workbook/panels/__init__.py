@@ -4,9 +4,9 @@ plain Python) drive a panel without a browser: ``ClusterPanel(lab).create("MyClu
 from __future__ import annotations
 
 from .autoscaling import ScalingPanel
-from .capacity_providers import CapacityPanel
 from .base import Panel
 from .breakit import BreakItPanel, WhyNotPlacedPanel
+from .capacity_providers import CapacityPanel
 from .clock import ClockPanel
 from .cluster import ClusterPanel
 from .cost import CostExplorer

@@ -35,14 +35,21 @@ class CapacityPanel(Panel):
         self.slider = w.IntSlider(
             value=desired, min=0, max=max_tasks, description=_("tasks"), continuous_update=False
         )
-        self.step = w.Dropdown(options=["1m", "5m", "15m", "30m"], value=step, description=_("step"))
+        self.step = w.Dropdown(
+            options=["1m", "5m", "15m", "30m"], value=step, description=_("step")
+        )
         self.go = w.Button(description=_("advance"), icon="forward")
         self.go.on_click(lambda _b: self.advance(self.step.value))
         self.slider.observe(self._slid, names="value")
         self.history = capacity_history(lab, cluster, provider)
         self.figure = go.FigureWidget(capacity_figure(lab, cluster, provider))
         self.widget = w.VBox(
-            [header(_(self.title)), w.HBox([self.slider, self.step, self.go]), self.status, self.figure]
+            [
+                header(_(self.title)),
+                w.HBox([self.slider, self.step, self.go]),
+                self.status,
+                self.figure,
+            ]
         )
         self._mark()
         self.show(Outcome(True, _("service {s}: set its tasks, then advance").format(s=service)))
