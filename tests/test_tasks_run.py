@@ -57,9 +57,12 @@ VALIDATION = [
         "Task definition does not support launch_type FARGATE.",
     ),
     (
-        {"capacityProviderStrategy": [{"capacityProvider": "FARGATE"}]},
+        {"capacityProviderStrategy": [{"capacityProvider": "FARGATE", "weight": 1}]},
         "InvalidParameterException",
-        "ecslab does not simulate capacity providers yet: use launchType EC2 or FARGATE.",
+        # the cluster has no capacity providers associated (AWS's message)
+        "The specified capacity provider strategy cannot contain a capacity provider that is not "
+        "associated with the cluster. Associate the capacity provider with the cluster or specify "
+        "a valid capacity provider and try again.",
     ),
     (
         {"overrides": {"containerOverrides": [{"name": "ghost", "command": ["true"]}]}},

@@ -138,6 +138,14 @@ LESSONS: tuple[Lesson, ...] = (
         "offline class report",
     ),
     Lesson(
+        "13_capacity_providers.ipynb",
+        "Capacity providers and cluster auto scaling",
+        "a launch template and an Auto Scaling group; an ASG capacity provider with managed scaling "
+        "and termination protection; a service from zero instances (tasks in PROVISIONING); "
+        "CapacityProviderReservation and target tracking; FARGATE / FARGATE_SPOT with base and "
+        "weight; a Spot interruption and the Spot rate",
+    ),
+    Lesson(
         "14_service_auto_scaling.ipynb",
         "Service auto scaling",
         "register-scalable-target and a target-tracking policy; the AlarmHigh/AlarmLow CloudWatch "
@@ -189,7 +197,7 @@ def results_of(nb) -> dict:
 
 
 _SHOWN = re.compile(
-    r"\baws (ecs|ec2|ecr|iam|ssm|elbv2|logs|cloudwatch|application-autoscaling) "
+    r"\baws (ecs|ec2|ecr|iam|ssm|elbv2|logs|cloudwatch|application-autoscaling|autoscaling) "
     r"(wait [a-z-]+|(?!wait\b)[a-z-]+)"
 )
 _RUN = re.compile(r'lab\.aws\(\[?"(?:aws )?([\w-]+)"?,? ?"?([a-z-]+)(?:"?,? ?"?([a-z-]+))?')

@@ -34,6 +34,9 @@ HANDLER_MODULES = [
     "ecslab.api.ecs_task_protection",
     "ecslab.api.ecs_namespaces",
     "ecslab.api.ssm_activations",
+    "ecslab.api.ec2_launch_templates",
+    "ecslab.api.autoscaling_groups",
+    "ecslab.api.ecs_capacity_providers",
 ]
 
 

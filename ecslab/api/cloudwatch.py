@@ -22,6 +22,7 @@ from .registry import handler
 NAMESPACE = "ECS/ContainerInsights"
 ECS_NAMESPACE = "AWS/ECS"  # service CPUUtilization / MemoryUtilization (lab.alarms)
 ECS_METRICS = ("CPUUtilization", "MemoryUtilization")
+CP_NAMESPACE, CP_METRIC = "AWS/ECS/ManagedScaling", "CapacityProviderReservation"
 InvalidParameterValueException = error_for_code("InvalidParameterValueException")
 InvalidParameterCombinationException = error_for_code("InvalidParameterCombinationException")
 InvalidNextToken = error_for_code("InvalidNextToken")
@@ -70,6 +71,8 @@ class _Published:
         names = tuple(sorted(d["Name"] for d in dimensions))
         if metric in ECS_METRICS:  # AWS/ECS service utilisation (the load model's datapoints)
             return _ecs_series(self.lab, metric, dimensions, start, end)
+        if metric == CP_METRIC:
+            return _reservation_series(self.lab, dimensions, start, end)
         if names not in _DIMS or len(set(names)) != len(names):
             return pd.Series(dtype=float)  # no metric has that dimension set: no data
         level, cols = _DIMS[names]
@@ -89,7 +92,30 @@ def _ecs_series(lab, metric: str, dimensions: list[dict], start, end) -> pd.Seri
     return s[(s.index >= start) & (s.index < end)]
 
 
+def _reservation_series(lab, dimensions: list[dict], start, end) -> pd.Series:
+    """AWS/ECS/ManagedScaling CapacityProviderReservation: the facts managed scaling published
+    each minute (``ecslab.domain.capacity.scaling``)."""
+    dims = {d["Name"]: d["Value"] for d in dimensions}
+    if len(dimensions) != 2 or set(dims) != {"ClusterName", "CapacityProviderName"}:
+        return pd.Series(dtype=float)
+    ev = lab.events
+    rows = ev[
+        (ev["kind"] == "ManagedScalingMetricPublished") & (ev["cluster"] == dims["ClusterName"])
+    ]
+    rows = rows[
+        rows["detail"].map(lambda d: d.get("capacity_provider")) == dims["CapacityProviderName"]
+    ]
+    s = pd.Series(
+        rows["detail"].map(lambda d: float(d["value"])).to_numpy(),
+        index=pd.to_datetime(rows["time"], utc=True),
+        dtype=float,
+    )
+    return s[(s.index >= start) & (s.index < end)]
+
+
 def _namespace_ok(namespace: str | None, metric: str) -> bool:
+    if metric == CP_METRIC:
+        return namespace == CP_NAMESPACE
     if metric in ECS_METRICS:
         return namespace == ECS_NAMESPACE
     return namespace == NAMESPACE
@@ -131,7 +157,7 @@ def _buckets(s: pd.Series, start: pd.Timestamp, period: int) -> pd.DataFrame:
 
 
 def _unit(metric: str) -> str:
-    if metric in ECS_METRICS:
+    if metric in ECS_METRICS or metric == CP_METRIC:
         return "Percent"
     if metric.startswith("Memory"):
         return "Megabytes"

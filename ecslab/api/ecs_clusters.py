@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..core.errors import ClusterNotFoundException, InvalidParameterException
+from ..domain.capacity.strategy import parse
 from .ecs_common import cluster_out, tags_in, tags_out
 from .paging import page
 from .registry import handler
@@ -22,6 +23,11 @@ def create_cluster(lab, p):
     cluster, created = lab.clusters.create(p.get("clusterName"), _settings(p))
     if created:
         lab.tags.set(cluster.arn, tags, check=False, cluster=cluster.name)
+    if created and (p.get("capacityProviders") or p.get("defaultCapacityProviderStrategy")):
+        default = to_snake(
+            shape("ecs", "CapacityProviderStrategy"), p.get("defaultCapacityProviderStrategy") or []
+        )
+        lab.capacity.put_cluster(cluster, list(p.get("capacityProviders") or []), parse(default))
     return {"cluster": cluster_out(lab, cluster)}
 
 

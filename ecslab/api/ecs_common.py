@@ -37,6 +37,29 @@ def cluster_out(
         }
     if cluster.service_connect_namespace:
         out["serviceConnectDefaults"] = {"namespace": cluster.service_connect_namespace}
+    capacity = getattr(lab, "capacity", None)
+    if capacity is not None:
+        assoc = capacity.of_cluster(cluster.name)
+        out["capacityProviders"] = list(assoc.providers)
+        out["defaultCapacityProviderStrategy"] = [
+            {"capacityProvider": i.provider, "weight": i.weight, "base": i.base}
+            for i in assoc.default
+        ]
+        if assoc.status:
+            out["attachmentsStatus"] = assoc.status
+        if "ATTACHMENTS" in include:
+            out["attachments"] = [
+                {
+                    "id": att_id,
+                    "type": "as_policy",
+                    "status": "ACTIVE" if assoc.status == "UPDATE_COMPLETE" else "PRECREATED",
+                    "details": [
+                        {"name": "capacityProviderName", "value": name},
+                        {"name": "scalingPolicyName", "value": assoc.policies.get(name, "")},
+                    ],
+                }
+                for name, att_id in assoc.attachments.items()
+            ]
     if "SETTINGS" in include:
         out["settings"] = [{"name": k, "value": v} for k, v in cluster.settings.items()]
     if "TAGS" in include:

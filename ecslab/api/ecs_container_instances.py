@@ -32,10 +32,21 @@ def _ports_resource(name: str, ports) -> dict:
     }
 
 
+def _provider_name(lab, ci) -> dict:
+    """capacityProviderName: the provider of the Auto Scaling group that launched the instance,
+    when that provider serves the instance's cluster."""
+    group = lab.asg.group_of(ci.ec2_instance_id)
+    prov = lab.capacity.provider_of_group(group.name) if group is not None else None
+    if prov is None or prov.cluster != ci.cluster:
+        return {}
+    return {"capacityProviderName": prov.name}
+
+
 def container_instance_out(lab, ci, include=()) -> dict:
     out = {
         "containerInstanceArn": ci.arn,
         "ec2InstanceId": ci.ec2_instance_id,
+        **_provider_name(lab, ci),
         "versionInfo": {
             "agentVersion": ci.agent_version,
             "agentHash": "5ab1d3c8",

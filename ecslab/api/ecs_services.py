@@ -39,6 +39,22 @@ def _network(netconf) -> dict[str, Any] | None:
     return to_camel(_shape("NetworkConfiguration"), netconf) if netconf else None
 
 
+def _launch(svc) -> dict[str, Any]:
+    """launchType, or the capacityProviderStrategy a service uses instead of one."""
+    if svc.capacity_provider_strategy:
+        return {
+            "capacityProviderStrategy": [
+                {
+                    "capacityProvider": i["capacity_provider"],
+                    "weight": i["weight"],
+                    "base": i["base"],
+                }
+                for i in svc.capacity_provider_strategy
+            ]
+        }
+    return {"launchType": svc.launch_type}
+
+
 def _deployment(svc, dep) -> dict[str, Any]:
     tasks = [st.task for st in svc.tasks.values() if st.deployment is dep]
     running, pending = _counts(tasks)
@@ -53,7 +69,7 @@ def _deployment(svc, dep) -> dict[str, Any]:
         "failedTasks": dep.failed_tasks,
         "createdAt": dep.created_at,
         "updatedAt": dep.updated_at,
-        "launchType": svc.launch_type,
+        **_launch(svc),
         "rolloutState": dep.rollout_state,
         "rolloutStateReason": dep.rollout_reason,
     }
@@ -84,7 +100,7 @@ def service_out(lab, svc, include_tags: bool = False) -> dict[str, Any]:
         "desiredCount": svc.desired_count,
         "runningCount": running,
         "pendingCount": pending,
-        "launchType": svc.launch_type,
+        **_launch(svc),
         "taskDefinition": svc.td.arn,
         "deploymentConfiguration": {
             "deploymentCircuitBreaker": {

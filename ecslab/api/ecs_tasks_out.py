@@ -154,6 +154,10 @@ def task_out(lab, task, include_tags: bool = False) -> dict[str, Any]:
         value = getattr(task, attr)
         if value is not None:
             out[name] = epoch(value)
+    if task.az is None:
+        del out["availabilityZone"]  # a task still waiting for an instance has none yet
+    if task.capacity_provider:
+        out["capacityProviderName"] = task.capacity_provider
     if task.container_instance_arn:
         out["containerInstanceArn"] = task.container_instance_arn
     # Task-level size, or (as the aws-cli run-task example shows for sleep360) the containers'.

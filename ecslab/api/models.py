@@ -28,6 +28,7 @@ SERVICES = (
     "iam",
     "sts",
     "application-autoscaling",
+    "autoscaling",
 )
 
 

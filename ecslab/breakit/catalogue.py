@@ -1,5 +1,5 @@
-"""The break-it catalogue: the ten classic ECS beginner failures (1-10) and the newer ones (14:
-a service that never scales in), by number and by name."""
+"""The break-it catalogue: the ten classic ECS beginner failures (1-10) and the newer ones (13:
+tasks stuck in PROVISIONING, 14: a service that never scales in), by number and by name."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from .scenarios_capacity import ENI, NEVER_JOINS
 from .scenarios_deploy import ROLLING_BLOCKED
 from .scenarios_health import HEALTH_KILLS
 from .scenarios_placement import PLACEMENT
+from .scenarios_providers import STUCK_PROVISIONING
 from .scenarios_services import ALB_TARGET_TYPE
 from .scenarios_size import FARGATE_SIZE
 from .scenarios_start import LOGS, NO_ROUTE, ROLES
@@ -28,6 +29,7 @@ SCENARIOS: tuple[Scenario, ...] = (
     ROLLING_BLOCKED,
     ALB_TARGET_TYPE,
     FARGATE_SIZE,
+    STUCK_PROVISIONING,
     NEVER_SCALES_IN,
 )
 

@@ -12,11 +12,13 @@ from .account_settings import AccountSettings
 from .agent import Agent
 from .agent_api import AgentApi
 from .anywhere import Activations
+from .asg import AutoScalingGroups
 from .attributes import Attributes
 from .autoscaling import Alarms, AppScaling
+from .capacity import CapacityProviders, ManagedScaling
 from .clusters import Clusters
 from .container_instances import ContainerInstances
-from .ec2 import Instances, Network
+from .ec2 import Instances, LaunchTemplates, Network
 from .elb import Elb
 from .iam import Iam
 from .logs import Logs
@@ -51,6 +53,10 @@ def build_domains(lab) -> None:
     add("network", Network(lab))
     add("iam", Iam(lab))
     add("instances", Instances(lab))
+    add("launch_templates", LaunchTemplates(lab))
+    add("asg", AutoScalingGroups(lab))
+    add("capacity", CapacityProviders(lab))
+    add("managed_scaling", ManagedScaling(lab))
     add("container_instances", ContainerInstances(lab))
     add("attributes", Attributes(lab))
     add("agent", Agent(lab))

@@ -288,6 +288,10 @@ class ContainerInstances:
         )
         if trunk:
             lab.clock.after(TRUNK_SECONDS, lambda: self._trunk_attached(ci), "trunk")
+        for d in lab.domains:
+            hook = getattr(d, "on_container_instance_registered", None)
+            if hook is not None:
+                hook(ci)
         return ci
 
     def _trunk_attached(self, ci: ContainerInstance) -> None:

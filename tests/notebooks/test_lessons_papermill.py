@@ -522,6 +522,27 @@ def test_07_c5_and_t3a_in_us_east_1(run_lesson):
     assert r["exercise_passed"] == [True, True]
 
 
+def test_13_defaults(run_lesson):
+    nb = run_lesson("13_capacity_providers.ipynb", {})
+    assert errors(nb) == []
+    r = results_of(nb)
+    assert r["first_reservation"] == 200.0  # the first scale-out from zero
+    assert r["peak_instances"] >= 3 and r["spot_stop_code"] == "SpotInterruption"
+    # 6 tasks waited for the first instances, 4 more when the panel asked for 8
+    assert r["facts"]["TaskPlaced"] == 10 and r["facts"]["TaskSpotInterruptionWarned"] == 1
+    assert r["exercise_passed"] == [True, True]
+
+
+def test_13_bigger_instances_other_region(run_lesson):
+    nb = run_lesson("13_capacity_providers.ipynb", PARAMETER_SETS["13_capacity_providers.ipynb"][1])
+    assert errors(nb) == []
+    r = results_of(nb)
+    assert r["region"] == "us-east-1" and r["first_reservation"] == 200.0
+    # 8 tasks of 1 vCPU / 2 GiB: four fit on an m5.xlarge, so two instances at target 100
+    assert r["peak_instances"] >= 2
+    assert r["exercise_passed"] == [True, True]
+
+
 def test_14_defaults(run_lesson):
     nb = run_lesson("14_service_auto_scaling.ipynb", {})
     assert errors(nb) == []

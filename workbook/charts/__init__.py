@@ -15,6 +15,7 @@ from .eni import eni_capacity_figure
 from .insights import insights_cost_figure, insights_figure
 from .placement import placement_figure
 from .pricing import hourly_price_figure
+from .providers import capacity_figure
 from .service import running_tasks_figure
 from .services import service_timeline_figure, target_health_figure
 from .steps import fargate_sizes_figure, registered_memory_figure, repository_images_figure
@@ -23,6 +24,7 @@ from .timeline import event_timeline_figure
 from .utilization import cost_vs_utilization_figure
 
 __all__ = [
+    "capacity_figure",
     "class_report_figure",
     "cost_breakdown_figure",
     "cost_over_time_figure",

@@ -15,6 +15,7 @@ from .autoscaling import scaled_out_and_in, scaling_policy
 from .core import cluster_deleted, cluster_exists, fargate_task_price
 from .cost import break_even_count, lab_cost
 from .insights import insights_hourly_cost
+from .providers import provider_split, provider_target_reached
 from .result import CheckFailed, CheckResult
 from .service import service_recovered
 from .services import deployment_completed, service_steady, targets_healthy
@@ -37,6 +38,8 @@ __all__ = [
     "fargate_task_price",
     "image_tagged",
     "insights_hourly_cost",
+    "provider_split",
+    "provider_target_reached",
     "instance_registered",
     "lab_cost",
     "no_untagged_images",

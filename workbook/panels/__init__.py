@@ -6,6 +6,7 @@ from __future__ import annotations
 from .autoscaling import ScalingPanel
 from .base import Panel
 from .breakit import BreakItPanel, WhyNotPlacedPanel
+from .capacity_providers import CapacityPanel
 from .clock import ClockPanel
 from .cluster import ClusterPanel
 from .cost import CostExplorer
@@ -32,6 +33,7 @@ __all__ = [
     "RegistryPanel",
     "RunTaskPanel",
     "ScalingPanel",
+    "CapacityPanel",
     "ServicePanel",
     "TaskDefinitionPanel",
     "WhyNotPlacedPanel",

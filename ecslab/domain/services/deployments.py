@@ -51,7 +51,8 @@ def request(lab, svc: Service, dep: Deployment | None, td=None) -> dict:
     if svc.propagate_tags == "SERVICE":
         tags = dict(lab.tags.of(svc.arn))
     return {
-        "launch_type": svc.launch_type,
+        "launch_type": None if svc.capacity_provider_strategy else svc.launch_type,
+        "capacity_provider_strategy": list(svc.capacity_provider_strategy) or None,
         "network_configuration": svc.network_configuration,
         "placement_constraints": list(svc.placement_constraints),
         "placement_strategy": strategies,

@@ -22,6 +22,7 @@ from ...core.errors import (
     ServiceNotFoundException,
 )
 from ...core.ids import parse_arn
+from ..capacity.model import FARGATE_PROVIDERS
 from . import bluegreen as BG
 from . import deployments as D
 from . import health as H
@@ -112,7 +113,8 @@ class Services:
         if old is not None and old.status != "INACTIVE":
             raise InvalidParameterException("Creation of service was not idempotent.")  # [V]
         strategy = p.get("scheduling_strategy") or "REPLICA"
-        launch_type = p.get("launch_type") or "EC2"
+        cps = _strategy(lab, cluster, p.get("capacity_provider_strategy"), p.get("launch_type"))
+        launch_type = p.get("launch_type") or _launch_type_of(cps)
         daemon = strategy == "DAEMON"
         if not p.get("task_definition"):
             raise InvalidParameterException(
@@ -165,6 +167,7 @@ class Services:
             platform_version=p.get("platform_version"),
             role_arn=p.get("role"),
             service_connect_namespace=_namespace(cluster, p.get("service_connect_configuration")),
+            capacity_provider_strategy=cps,
         )
         V.check_launch(lab, cluster, td, D.request(lab, svc, None, td))
         strategy_cfg = BG.parse(lab, p, svc, None)
@@ -222,6 +225,13 @@ class Services:
         for key in ("network_configuration", "placement_constraints", "placement_strategy"):
             if p.get(key) is not None and p[key] != getattr(svc, key):
                 new[key] = p[key]
+        if p.get("capacity_provider_strategy"):
+            cps = _strategy(
+                lab, lab.clusters.get(svc.cluster), p["capacity_provider_strategy"], None
+            )
+            if cps != svc.capacity_provider_strategy:
+                new["capacity_provider_strategy"] = cps
+                new["launch_type"] = _launch_type_of(cps)
         if svc.daemon and new.get("placement_strategy"):
             raise InvalidParameterException(V.DAEMON_STRATEGY)
         lbs = svc.load_balancers
@@ -285,6 +295,14 @@ class Services:
         self.lab.emit("ServiceDeleted", "ecs", cluster=svc.cluster, resource=svc.arn, force=force)
         self.kick(svc)
         return svc
+
+    def uses_capacity_provider(self, cluster: str, provider: str) -> bool:
+        """An ACTIVE or DRAINING service of ``cluster`` has ``provider`` in its strategy."""
+        return any(
+            s.status != "INACTIVE"
+            and any(i["capacity_provider"] == provider for i in s.capacity_provider_strategy)
+            for s in self._by_cluster.get(cluster, {}).values()
+        )
 
     def deactivated(self, svc: Service) -> None:
         svc.status = "INACTIVE"
@@ -399,11 +417,19 @@ def services_in_namespace(dom, namespace: str) -> list:
     ]
 
 
+def _strategy(lab, cluster, given, launch_type) -> list[dict[str, Any]]:
+    """The service's capacity provider strategy (given, else the cluster default) or []."""
+    items = lab.capacity.resolve(cluster, given, launch_type)
+    return [{"capacity_provider": i.provider, "weight": i.weight, "base": i.base} for i in items]
+
+
+def _launch_type_of(cps: list[dict[str, Any]]) -> str:
+    if cps and cps[0]["capacity_provider"] in FARGATE_PROVIDERS:
+        return "FARGATE"
+    return "EC2"
+
+
 def _unsupported(p: dict[str, Any]) -> None:
-    if p.get("capacity_provider_strategy"):
-        raise InvalidParameterException(
-            "ecslab does not simulate capacity providers yet: use launchType EC2 or FARGATE."
-        )  # [M]
     ctrl = (p.get("deployment_controller") or {}).get("type") or "ECS"
     if ctrl != "ECS":
         raise InvalidParameterException(

@@ -116,6 +116,8 @@ class Service:
     enable_ecs_managed_tags: bool = False
     platform_version: str | None = None
     role_arn: str | None = None
+    #: [{capacity_provider, weight, base}] (snake_case) when the service uses a strategy
+    capacity_provider_strategy: list[dict[str, Any]] = field(default_factory=list)
     status: str = "ACTIVE"  # ACTIVE | DRAINING | INACTIVE
     deployments: list[Deployment] = field(default_factory=list)  # PRIMARY first
     events: list[ServiceEvent] = field(default_factory=list)  # newest first

@@ -26,7 +26,7 @@ from ...core.errors import (
     InvalidParameterException,
 )
 from ...core.ids import parse_arn
-from . import lifecycle, shell
+from . import capacity, lifecycle, shell
 from .launch import Launch, build_task, prepare
 from .model import Task
 from .placement import ClusterPlacement
@@ -47,6 +47,8 @@ class Tasks:
         #: ``fn(task, kind)`` called after every fact about a service task (the service
         #: scheduler sets it; it only schedules work on the clock, never changes a task).
         self.on_service_task = None
+        #: task arn -> capacity.Waiting: capacity-provider tasks waiting for an instance
+        self.waiting: dict[str, capacity.Waiting] = {}
 
     # -- facts -----------------------------------------------------------------------------------
 
@@ -127,6 +129,12 @@ class Tasks:
         scheduler, which passes its ``service`` name and, for Fargate, the subnets it may use).
         Raises the no-instances InvalidParameterException before changing anything."""
         lab, cluster, td = self.lab, launch.cluster, launch.td
+        if launch.strategy:
+            tasks = capacity.run_with_strategy(self, launch, count, service, subnets)
+            for task in tasks:
+                task.service = service
+                self._add(task, launch)
+            return tasks, []
         if launch.launch_type == "FARGATE":
             ids = lab.random.hex(96 * count)
             chosen = self._fargate_subnets(launch, count, subnets)
@@ -248,14 +256,16 @@ class Tasks:
             ephemeral_gib=task.ephemeral_gib,
             os="linux",
             arch=task.arch,
-            capacity="on_demand",
+            capacity=task.capacity,
             status=task.last_status,
             task_definition=task.td.arn,
             started_by=task.started_by,
+            **({"capacity_provider": task.capacity_provider} if task.capacity_provider else {}),
         )
         if launch.tags:
             lab.tags.set(task.arn, launch.tags, check=False, cluster=task.cluster)
-        lifecycle.begin(self, task)
+        if task.arn not in self.waiting:
+            lifecycle.begin(self, task)
 
     def _placement_failed(self, cluster, td, count: int, failures: list[dict]) -> None:
         self.version += 1

@@ -18,6 +18,7 @@ from ...core.errors import (
     InvalidParameterException,
     error_for_code,
 )
+from ..capacity.model import FARGATE_PROVIDERS
 from ..process import effective_argv
 from ..scheduler import TaskRequest, parse_constraints, parse_strategies, task_request
 from ..taskdef_fargate import FARGATE_RULES
@@ -65,17 +66,20 @@ class Launch:
     ephemeral_gib: int = 20
     arch: str = "x86_64"
     request: TaskRequest | None = None
+    strategy: list = field(default_factory=list)  # capacity.model.StrategyItem, if any
 
 
 def prepare(lab, cluster, td, p: dict[str, Any], *, start_task: bool = False) -> Launch:
     """Validate a RunTask (or StartTask) request in snake_case; raise the AWS error."""
     launch_type = p.get("launch_type")
-    if p.get("capacity_provider_strategy"):
-        raise InvalidParameterException(
-            "ecslab does not simulate capacity providers yet: use launchType EC2 or FARGATE."
-        )  # [M] a clear refusal
+    strategy = []
     if start_task:
         launch_type = "EC2"
+    else:
+        # An explicit strategy, else (without a launch type) the cluster's default strategy.
+        strategy = lab.capacity.resolve(cluster, p.get("capacity_provider_strategy"), launch_type)
+        if strategy:
+            launch_type = "FARGATE" if strategy[0].provider in FARGATE_PROVIDERS else "EC2"
     launch_type = launch_type or "EC2"
     if launch_type not in ("EC2", "FARGATE", "EXTERNAL"):
         raise InvalidParameterException(
@@ -128,6 +132,7 @@ def prepare(lab, cluster, td, p: dict[str, Any], *, start_task: bool = False) ->
         execution_role_arn=execution_role,
         ephemeral_gib=int(eph),
         arch="arm64" if platform.upper() == "ARM64" else "x86_64",
+        strategy=strategy,
     )
     _network(lab, launch, p.get("network_configuration"))
     request = task_request(

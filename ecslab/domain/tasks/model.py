@@ -116,6 +116,8 @@ class Task:
     timer: object = None
     health_status: str = "UNKNOWN"  # from the containers' health checks (services run them)
     images: dict[str, Any] = field(default_factory=dict)  # container name -> ImageRecord
+    capacity_provider: str | None = None  # set when started through a capacity provider strategy
+    capacity: str = "on_demand"  # "spot" for FARGATE_SPOT (billing reads it)
 
     @property
     def family(self) -> str:
@@ -158,7 +160,7 @@ class Task:
             "ephemeral_gib": self.ephemeral_gib,
             "os": "linux",
             "arch": self.arch,
-            "capacity": "on_demand",
+            "capacity": self.capacity,
             "service": self.service,
             "family": self.family,
         }

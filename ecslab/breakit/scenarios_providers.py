@@ -1,0 +1,246 @@
+"""Scenario 13: the service's tasks are stuck in PROVISIONING (capacity providers, lesson 13).
+
+Cluster ``cap-lab`` has one Auto Scaling group capacity provider ``asg-cp`` as its default
+strategy and service ``web`` wants 3 tasks, but no instance ever comes: variant
+``max-size-zero`` -- the group's MaxSize is 0, so managed scaling cannot raise its desired
+capacity (CapacityProviderReservation stays at 200); variant ``managed-scaling-off`` -- the
+provider's managed scaling is DISABLED, so nothing acts on the metric and the group stays at 0.
+The check passes when the service runs its 3 tasks on instances of the group, with the group and
+provider still in place (no switching to another launch type).
+"""
+
+from __future__ import annotations
+
+import base64
+
+from botocore.exceptions import ClientError
+
+from ..core.checks import CheckResult
+from .kit import ami, client, user_data
+from .model import Scenario
+
+__all__ = ["STUCK_PROVISIONING"]
+
+CLUSTER, SERVICE, GROUP, PROVIDER = "cap-lab", "web", "cap-asg", "asg-cp"
+WANT = 3
+
+
+def _setup(lab, variant: str) -> None:
+    ecs, ec2, asg = client(lab, "ecs"), client(lab, "ec2"), client(lab, "autoscaling")
+    ecs.create_cluster(clusterName=CLUSTER)
+    lt = ec2.create_launch_template(
+        LaunchTemplateName="cap-lt",
+        LaunchTemplateData={
+            "ImageId": ami(lab),
+            "InstanceType": "m5.large",
+            "IamInstanceProfile": {"Name": "ecsInstanceRole"},
+            "UserData": base64.b64encode(user_data(CLUSTER).encode()).decode(),
+        },
+    )["LaunchTemplate"]["LaunchTemplateId"]
+    subnets = ",".join(s["SubnetId"] for s in ec2.describe_subnets()["Subnets"])
+    asg.create_auto_scaling_group(
+        AutoScalingGroupName=GROUP,
+        LaunchTemplate={"LaunchTemplateId": lt},
+        MinSize=0,
+        MaxSize=0 if variant == "max-size-zero" else 4,
+        DesiredCapacity=0,
+        VPCZoneIdentifier=subnets,
+        NewInstancesProtectedFromScaleIn=True,
+    )
+    arn = asg.describe_auto_scaling_groups(AutoScalingGroupNames=[GROUP])["AutoScalingGroups"][0][
+        "AutoScalingGroupARN"
+    ]
+    managed = variant != "managed-scaling-off"
+    ecs.create_capacity_provider(
+        name=PROVIDER,
+        autoScalingGroupProvider={
+            "autoScalingGroupArn": arn,
+            "managedScaling": {
+                "status": "ENABLED" if managed else "DISABLED",
+                "targetCapacity": 100,
+            },
+            "managedTerminationProtection": "ENABLED" if managed else "DISABLED",
+        },
+    )
+    ecs.put_cluster_capacity_providers(
+        cluster=CLUSTER,
+        capacityProviders=[PROVIDER],
+        defaultCapacityProviderStrategy=[{"capacityProvider": PROVIDER, "weight": 1}],
+    )
+    ecs.register_task_definition(
+        family=SERVICE,
+        containerDefinitions=[
+            {"name": "web", "image": "httpd:2.4", "cpu": 512, "memory": 512, "essential": True}
+        ],
+    )
+    ecs.create_service(
+        cluster=CLUSTER, serviceName=SERVICE, taskDefinition=SERVICE, desiredCount=WANT
+    )
+    lab.advance("10m")
+
+
+def _state(lab) -> dict:
+    ecs, asg = client(lab, "ecs"), client(lab, "autoscaling")
+    out: dict = {"service": None, "group": None, "provider": None, "tasks": []}
+    try:
+        svcs = ecs.describe_services(cluster=CLUSTER, services=[SERVICE])["services"]
+        out["service"] = svcs[0] if svcs else None
+        arns = ecs.list_tasks(cluster=CLUSTER, serviceName=SERVICE)["taskArns"]
+        if arns:
+            out["tasks"] = ecs.describe_tasks(cluster=CLUSTER, tasks=arns)["tasks"]
+        got = ecs.describe_capacity_providers(capacityProviders=[PROVIDER])["capacityProviders"]
+        out["provider"] = got[0] if got else None
+    except ClientError:
+        pass
+    groups = asg.describe_auto_scaling_groups(AutoScalingGroupNames=[GROUP])["AutoScalingGroups"]
+    out["group"] = groups[0] if groups else None
+    return out
+
+
+def _observe(lab, variant: str) -> str:
+    st = _state(lab)
+    svc, g, p = st["service"], st["group"], st["provider"]
+    statuses: dict[str, int] = {}
+    for t in st["tasks"]:
+        statuses[t["lastStatus"]] = statuses.get(t["lastStatus"], 0) + 1
+    lines = [
+        f"service {SERVICE}: desiredCount {svc['desiredCount']}, runningCount "
+        f"{svc['runningCount']}, pendingCount {svc['pendingCount']}",
+        "tasks: " + ", ".join(f"{n} {s}" for s, n in sorted(statuses.items())),
+    ]
+    if g is not None:
+        lines.append(
+            f"Auto Scaling group {GROUP}: MinSize {g['MinSize']}, MaxSize {g['MaxSize']}, "
+            f"DesiredCapacity {g['DesiredCapacity']}, {len(g['Instances'])} instances"
+        )
+    if p is not None:
+        ms = p["autoScalingGroupProvider"]["managedScaling"]
+        lines.append(
+            f"capacity provider {PROVIDER}: managedScaling {ms['status']}, targetCapacity "
+            f"{ms['targetCapacity']}"
+        )
+    last = lab.managed_scaling.last.get(PROVIDER)
+    if last is not None and p is not None and ms["status"] == "ENABLED":
+        lines.append(
+            f"CapacityProviderReservation: {last['value']:.0f} (M={last['m']}, N={last['n']})"
+        )
+    return "\n".join(lines)
+
+
+def _check(lab, variant: str) -> CheckResult:
+    st = _state(lab)
+    svc, g, p = st["service"], st["group"], st["provider"]
+    if g is None or p is None or p["status"] != "ACTIVE":
+        return CheckResult(
+            "",
+            False,
+            f"the Auto Scaling group {GROUP} or the capacity provider {PROVIDER} is gone",
+            "Keep the group and its provider: the fix is in their settings.",
+        )
+    if svc is None or svc.get("launchType") and svc["launchType"] != "EC2":
+        return CheckResult(
+            "",
+            False,
+            f"service {SERVICE} no longer uses the capacity provider",
+            "Keep the service on its capacity provider strategy.",
+        )
+    ms = p["autoScalingGroupProvider"]["managedScaling"]
+    if g["MaxSize"] == 0:
+        return CheckResult(
+            "",
+            False,
+            f"group {GROUP} has MaxSize 0: managed scaling can never add an instance",
+            "aws autoscaling update-auto-scaling-group --auto-scaling-group-name "
+            f"{GROUP} --max-size 4",
+        )
+    if ms["status"] != "ENABLED" and g["DesiredCapacity"] == 0:
+        return CheckResult(
+            "",
+            False,
+            f"capacity provider {PROVIDER} has managed scaling DISABLED and the group wants 0",
+            "aws ecs update-capacity-provider --name asg-cp --auto-scaling-group-provider "
+            "managedScaling={status=ENABLED,targetCapacity=100}",
+        )
+    on_group = {i["InstanceId"] for i in g["Instances"]}
+    running = [t for t in st["tasks"] if t["lastStatus"] == "RUNNING"]
+    if len(running) < WANT:
+        return CheckResult(
+            "",
+            False,
+            f"{len(running)} of {WANT} tasks RUNNING so far",
+            "Managed scaling acts every minute and the instance needs about a minute to join: "
+            "advance the clock (lab.advance('5m')).",
+        )
+    ci_arns = [t["containerInstanceArn"] for t in running]
+    cis = client(lab, "ecs").describe_container_instances(
+        cluster=CLUSTER, containerInstances=ci_arns
+    )["containerInstances"]
+    if not all(c["ec2InstanceId"] in on_group for c in cis):
+        return CheckResult(
+            "",
+            False,
+            "some tasks run on instances outside the group",
+            "Let the capacity provider bring the instances.",
+        )
+    return CheckResult(
+        "",
+        True,
+        f"{len(running)} tasks RUNNING on {len(on_group)} instance(s) of {GROUP} "
+        f"(MaxSize {g['MaxSize']}, managed scaling {ms['status']})",
+    )
+
+
+def _fix(lab, variant: str) -> None:
+    if variant == "max-size-zero":
+        client(lab, "autoscaling").update_auto_scaling_group(AutoScalingGroupName=GROUP, MaxSize=4)
+    else:
+        client(lab, "ecs").update_capacity_provider(
+            name=PROVIDER,
+            autoScalingGroupProvider={
+                "managedScaling": {"status": "ENABLED", "targetCapacity": 100}
+            },
+        )
+    lab.advance("5m")
+
+
+STUCK_PROVISIONING = Scenario(
+    number=13,
+    slug="stuck-in-provisioning",
+    title="Tasks stuck in PROVISIONING (capacity provider)",
+    cluster=CLUSTER,
+    variants=("max-size-zero", "managed-scaling-off"),
+    brief=(
+        f"Service {SERVICE} in {CLUSTER} uses the cluster's capacity provider {PROVIDER}. It was "
+        "created ten minutes ago and none of its 3 tasks has started: they all sit in "
+        "PROVISIONING. Make them run on instances from the capacity provider's Auto Scaling "
+        "group, without switching the service to another launch type."
+    ),
+    questions=(
+        "What do aws ecs describe-tasks show as lastStatus, and is there a containerInstanceArn?",
+        "What are the Auto Scaling group's MinSize, MaxSize and DesiredCapacity?",
+        "Is managed scaling ENABLED on the capacity provider? What is its targetCapacity?",
+        "What does CapacityProviderReservation (AWS/ECS/ManagedScaling) say, and what would "
+        "target tracking do with it?",
+    ),
+    fix=(
+        "Let managed scaling grow the group: raise the group's MaxSize above 0 "
+        "(update-auto-scaling-group --max-size 4), or turn managed scaling on for the provider "
+        "(update-capacity-provider ... managedScaling status ENABLED), then wait a few minutes."
+    ),
+    hints=(
+        "Tasks of an Auto Scaling group capacity provider wait in PROVISIONING until an "
+        "instance of the group has room; only managed scaling, within MinSize and MaxSize, adds "
+        "instances.",
+        "aws autoscaling describe-auto-scaling-groups and aws ecs describe-capacity-providers: "
+        "fix MaxSize 0 with update-auto-scaling-group, or DISABLED managed scaling with "
+        "update-capacity-provider, then lab.advance('5m').",
+    ),
+    setup=_setup,
+    observe=_observe,
+    checker=_check,
+    fixer=_fix,
+    variant_notes={
+        "max-size-zero": "the group's MaxSize is 0: CapacityProviderReservation stays 200",
+        "managed-scaling-off": "managed scaling DISABLED: nothing scales the group",
+    },
+)
