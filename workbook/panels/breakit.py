@@ -12,6 +12,7 @@ from ecslab import breakit
 from ecslab.core.checks import CheckResult
 
 from ..aws import Outcome, client
+from ..i18n import _
 from .base import Panel, header
 
 __all__ = ["BreakItPanel", "WhyNotPlacedPanel"]

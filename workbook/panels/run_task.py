@@ -18,6 +18,7 @@ import plotly.graph_objects as go
 from botocore.exceptions import ClientError
 
 from ..aws import Outcome, attempt, client, error_text
+from ..i18n import _
 from ..charts.placement import placement_figure, placement_layout, placement_traces
 from ..palette import TEMPLATE
 from ..views.instances import name_tags, readable

@@ -11,6 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ..aws import Outcome, attempt, client
+from ..i18n import _
 from ..charts.services import service_timeline_figure
 from ..views.services import deployments_table, service_events
 from .base import Panel, header
