@@ -8,8 +8,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ..aws import Outcome
-from ..i18n import _
 from ..charts.autoscaling import activity_points, scaling_figure, scaling_layout, scaling_traces
+from ..i18n import _
 from ..views.autoscaling import scaling_history
 from .base import Panel, header, sync_figure
 

@@ -13,13 +13,13 @@ import plotly.graph_objects as go
 from ecslab.core import catalog
 
 from ..aws import Outcome
-from ..i18n import _, money
 from ..charts.cost import cost_vs_count_figure, count_layout, count_traces
 from ..charts.utilization import (
     cost_vs_utilization_figure,
     utilization_layout,
     utilization_traces,
 )
+from ..i18n import _, money
 from ..views.capacity import task_label
 from ..views.costs import comparison_table
 from ..views.taskdefs import fargate_sizes
@@ -112,9 +112,7 @@ class CostExplorer(Panel):
         if rate is None:
             raise ValueError(f"no Fargate rate choice for {arch}/{capacity}")
         # Labels in the reader's language; the value stays the English key of FARGATE_RATES.
-        self.fargate = w.Dropdown(
-            options=fargate_rate_labels(), value=rate, description="Fargate"
-        )
+        self.fargate = w.Dropdown(options=fargate_rate_labels(), value=rate, description="Fargate")
         controls = (
             self.size,
             self.count,
@@ -268,9 +266,7 @@ class CostExplorer(Panel):
         for t, be in cmp.break_even_count.items():
             row = self.table[self.table["instance_type"] == t].iloc[0]
             ec2 = _("does not fit") if pd.isna(row["ec2_usd"]) else money(row["ec2_usd"])
-            even = (
-                _("{n} tasks").format(n=be) if be is not None else _("none")
-            )
+            even = _("{n} tasks").format(n=be) if be is not None else _("none")
             parts.append(
                 _(
                     "{instance_type}: {n} tasks cost {ec2} on EC2 vs {fargate} on Fargate, "

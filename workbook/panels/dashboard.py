@@ -7,9 +7,9 @@ import ipywidgets as w
 import plotly.graph_objects as go
 
 from ..aws import Outcome
-from ..i18n import _
 from ..charts.placement import placement_figure
 from ..charts.task_timeline import task_timeline_figure
+from ..i18n import _
 from ..progress import advance_with_progress
 from ..views.console import Console
 from .base import Panel, header, sync_figure
@@ -100,10 +100,9 @@ class ConsoleDashboard(Panel):
         self.tables["tasks"].value = _html(self.console.tasks())
         services = self.console.services()
         self.tables["services"].value = _html(services)
-        self.tables["events"].value = (
-            "".join(f"<b>{s}</b>" + _html(self.console.events(s)) for s in services["service"])
-            or "<em>{}</em>".format(_("no services"))
-        )
+        self.tables["events"].value = "".join(
+            f"<b>{s}</b>" + _html(self.console.events(s)) for s in services["service"]
+        ) or "<em>{}</em>".format(_("no services"))
         for widget, fig in (
             (self.map, placement_figure(self.lab, current)),
             (self.timeline, task_timeline_figure(self.lab, current)),

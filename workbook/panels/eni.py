@@ -11,8 +11,8 @@ import plotly.graph_objects as go
 from ecslab.core import catalog
 
 from ..aws import Outcome
-from ..i18n import _
 from ..charts.eni import eni_capacity_figure, eni_layout, eni_traces
+from ..i18n import _
 from ..views.capacity import eni_capacity_table, families
 from .base import Panel, header
 

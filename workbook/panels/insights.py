@@ -7,7 +7,6 @@ import ipywidgets as w
 import plotly.graph_objects as go
 
 from ..aws import Outcome
-from ..i18n import _
 from ..charts.insights import (
     LEVEL_DIMENSIONS,
     insights_figure,
@@ -15,6 +14,7 @@ from ..charts.insights import (
     metric_series,
     metric_traces,
 )
+from ..i18n import _
 from .base import Panel, header
 
 __all__ = ["InsightsPanel"]
@@ -99,7 +99,9 @@ class InsightsPanel(Panel):
     def select_level(self, level: str) -> Outcome:
         if level not in LEVEL_DIMENSIONS:
             return self.show(
-                Outcome(False, _("level: one of {levels}").format(levels=", ".join(LEVEL_DIMENSIONS)))
+                Outcome(
+                    False, _("level: one of {levels}").format(levels=", ".join(LEVEL_DIMENSIONS))
+                )
             )
         groups = metric_groups(self.lab, level)
         with self._hold():

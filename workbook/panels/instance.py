@@ -9,7 +9,6 @@ from ecslab.core import catalog
 
 from ..aws import Outcome
 from ..i18n import _
-from ..i18n import _
 from ..views.instances import InstanceLauncher, LaunchRequest, type_label, user_data_for
 from .base import Panel, header
 
@@ -50,9 +49,7 @@ class InstanceLaunchPanel(Panel):
             description=_("User data"),
             layout=w.Layout(width="520px", height="70px"),
         )
-        self.profile = w.Checkbox(
-            value=True, description=_("IAM instance profile ecsInstanceRole")
-        )
+        self.profile = w.Checkbox(value=True, description=_("IAM instance profile ecsInstanceRole"))
         self.subnet = w.Dropdown(options=[], description=_("Subnet"))
         self.public_ip = w.Dropdown(
             options=((_("subnet default"), None), (_("yes"), True), (_("no"), False)),

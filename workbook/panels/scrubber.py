@@ -10,9 +10,9 @@ import ipywidgets as w
 import plotly.graph_objects as go
 
 from ..aws import Outcome
-from ..i18n import _
 from ..charts.placement import placement_figure
 from ..charts.task_timeline import task_timeline_figure
+from ..i18n import _
 from ..views.scrub import at_offset, moments
 from .base import Panel, header, sync_figure
 

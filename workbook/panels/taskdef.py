@@ -188,5 +188,7 @@ class TaskDefinitionPanel(Panel):
         self.revisions_html.value = (
             rows.to_html(escape=True, border=0)
             if not rows.empty
-            else "<i>{}</i>".format(_("No revisions of {family} yet.").format(family=html.escape(fam)))
+            else "<i>{}</i>".format(
+                _("No revisions of {family} yet.").format(family=html.escape(fam))
+            )
         )
