@@ -47,7 +47,6 @@ _ROWS = (
     (2, "MemoryUtilized", "memory used (modelled)", OKABE_ITO["orange"], "dot"),
     (3, "RunningTaskCount", "running tasks", OKABE_ITO["bluish_green"], "solid"),
 )
-_UNITS = {1: "CPU units (1024 = 1 vCPU)", 2: "memory (MiB)", 3: "tasks (count)"}
 
 
 def _labels() -> dict[str, str]:
@@ -193,7 +192,7 @@ def insights_figure(
         else metric_series(lab, level, "-")
     )
     fig = _frame()
-    for (row, *_), trace in zip(_ROWS, metric_traces(wide, level), strict=True):
+    for (row, *_rest), trace in zip(_ROWS, metric_traces(wide, level), strict=True):
         fig.add_trace(trace, row=row, col=1)
     _layout(fig, lab, level, group or _("(none yet)"), wide)
     return fig
