@@ -78,8 +78,10 @@ def test_panel_labels_are_chinese_and_drawn(lesson):
     expect(panel.get_by_role("button", name="刪除叢集")).to_be_visible()
     expect(panel).to_contain_text("ECS 叢集")
     status = panel.locator(".ecslab-status")
-    # AWS's words stay English inside the Chinese sentence.
-    expect(status).to_contain_text("叢集 Sandbox 為 ACTIVE：arn:aws:ecs:ap-east-1:")
+    # The lesson's next cell deletes "sandbox" (wrong case): AWS's error stays in AWS's words.
+    expect(status).to_have_text("✗ ClusterNotFoundException: Cluster not found.")
+    # The cluster table under it lists the panel's cluster.
+    expect(panel.locator(".ecslab-cluster-table")).to_contain_text("Sandbox")
     _assert_drawn(lesson.page, create.text_content() or "", _font_of(create))
     header = panel.locator("b", has_text="ECS 叢集").first
     _assert_drawn(lesson.page, header.text_content() or "", _font_of(header))
