@@ -60,7 +60,14 @@ SYMBOLS: tuple[str, ...] = ("circle", "diamond", "square", "triangle-up", "x", "
 TEMPLATE = go.layout.Template(
     layout={
         "colorway": list(SEQUENCE),
-        "font": {"family": "DejaVu Sans, Arial, sans-serif", "size": 12, "color": "#222222"},
+        # Latin from DejaVu Sans / Arial; Chinese (zh-Hant course) from the CJK fonts after them
+        # (Noto Sans CJK TC is what .ci/run installs; the others are macOS's and Windows').
+        "font": {
+            "family": "DejaVu Sans, Arial, Noto Sans CJK TC, Noto Sans TC, PingFang TC, "
+            "Microsoft JhengHei, sans-serif",
+            "size": 12,
+            "color": "#222222",
+        },
         "paper_bgcolor": "white",
         "plot_bgcolor": "white",
         "hoverlabel": {"font": {"size": 12}},

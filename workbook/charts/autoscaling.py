@@ -8,6 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from ..i18n import _
 from ..palette import OKABE_ITO, ROLE, TEMPLATE
 from ..views.autoscaling import alarm_intervals, scaling_history
 
@@ -22,14 +23,14 @@ def scaling_traces(history: pd.DataFrame, activities: pd.DataFrame) -> list[dict
     traces = [
         {
             "type": "scatter",
-            "name": "offered load (requests/s)",
+            "name": _("offered load (requests/s)"),
             "x": x,
             "y": history["load_rps"].tolist(),
             "mode": "lines",
             "line": {"color": OKABE_ITO["black"], "width": 1.5, "dash": "dot"},
             "xaxis": "x",
             "yaxis": "y",
-            "hovertemplate": "%{x|%H:%M} UTC: %{y:.0f} requests/s<extra></extra>",
+            "hovertemplate": _("%{x|%H:%M} UTC: %{y:.0f} requests/s<extra></extra>"),
         },
         {
             "type": "scatter",
@@ -40,33 +41,33 @@ def scaling_traces(history: pd.DataFrame, activities: pd.DataFrame) -> list[dict
             "line": {"color": OKABE_ITO["orange"], "width": 2},
             "xaxis": "x",
             "yaxis": "y2",
-            "hovertemplate": "%{x|%H:%M} UTC: CPU %{y:.1f} %<extra></extra>",
+            "hovertemplate": _("%{x|%H:%M} UTC: CPU %{y:.1f} %<extra></extra>"),
         },
         {
             "type": "scatter",
-            "name": "desired count",
+            "name": _("desired count"),
             "x": x,
             "y": history["desired"].tolist(),
             "mode": "lines",
             "line": {"color": ROLE["muted"], "dash": "dash", "shape": "hv", "width": 2},
             "xaxis": "x2",
             "yaxis": "y3",
-            "hovertemplate": "%{x|%H:%M} UTC: desired %{y}<extra></extra>",
+            "hovertemplate": _("%{x|%H:%M} UTC: desired %{y}<extra></extra>"),
         },
         {
             "type": "scatter",
-            "name": "running count",
+            "name": _("running count"),
             "x": x,
             "y": history["running"].tolist(),
             "mode": "lines",
             "line": {"color": ROLE["ec2"], "shape": "hv", "width": 3},
             "xaxis": "x2",
             "yaxis": "y3",
-            "hovertemplate": "%{x|%H:%M} UTC: running %{y}<extra></extra>",
+            "hovertemplate": _("%{x|%H:%M} UTC: running %{y}<extra></extra>"),
         },
         {
             "type": "scatter",
-            "name": "scaling activity",
+            "name": _("scaling activity"),
             "x": activities["x"].tolist(),
             "y": activities["to"].tolist(),
             "mode": "markers",
@@ -89,7 +90,13 @@ def _activities(lab, cluster: str, service: str) -> pd.DataFrame:
     ev = lab.events
     rows = ev[ev["kind"] == "ScalingActivityCompleted"]
     out = [
-        (t.isoformat(), d["to_count"], f"set desired count to {d['to_count']} ({d['status_code']})")
+        (
+            t.isoformat(),
+            d["to_count"],
+            _("set desired count to {n} ({status})").format(
+                n=d["to_count"], status=d["status_code"]
+            ),
+        )
         for t, d in zip(rows["time"], rows["detail"], strict=True)
         if d.get("resource_id") == f"service/{cluster}/{service}"
     ]
@@ -129,24 +136,32 @@ def scaling_layout(lab, cluster: str, service: str, target: float | None) -> dic
                 "line": {"color": OKABE_ITO["orange"], "dash": "dash", "width": 1},
             }
         )
-    sub = "target " + (f"{target:g} % CPU (dashed)" if target is not None else "none")
+    sub = (
+        _("target {target} % CPU (dashed)").format(target=f"{target:g}")
+        if target is not None
+        else _("target none")
+    )
     return {
         "title": {
-            "text": f"Service {service}: load, CPU and tasks over time"
-            f"<br><sub>{sub}; red bands: AlarmHigh in ALARM (scale out), blue: AlarmLow "
-            "(scale in); diamonds: scaling activities</sub>"
+            "text": _("Service {service}: load, CPU and tasks over time").format(service=service)
+            + "<br><sub>"
+            + _(
+                "{target}; red bands: AlarmHigh in ALARM (scale out), blue: AlarmLow "
+                "(scale in); diamonds: scaling activities"
+            ).format(target=sub)
+            + "</sub>"
         },
         "shapes": shapes,
         "height": 560,
-        "xaxis2": {"title": {"text": "simulated time (UTC)"}},
-        "yaxis": {"title": {"text": "requests/s"}, "rangemode": "tozero"},
+        "xaxis2": {"title": {"text": _("simulated time (UTC)")}},
+        "yaxis": {"title": {"text": _("requests/s")}, "rangemode": "tozero"},
         "yaxis2": {
             "title": {"text": "CPU %"},
             "range": [0, 105],
             "tickvals": [0, 25, 50, 75, 100],
             "showgrid": False,
         },
-        "yaxis3": {"title": {"text": "tasks"}, "rangemode": "tozero"},
+        "yaxis3": {"title": {"text": _("tasks")}, "rangemode": "tozero"},
     }
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
+from ..i18n import _, money
 from ..palette import OKABE_ITO, ROLE, TEMPLATE
 from ..views.costs import cost_by_resource, cost_over_time, lab_price_caption
 from .cost import caption_annotation
@@ -43,20 +44,29 @@ def cost_over_time_figure(lab, freq: str = "h") -> go.Figure:
                 y=wide[t].tolist(),
                 marker={"color": color, "pattern": {"shape": pattern}},
                 customdata=sums.tolist(),
-                hovertemplate=f"{t}<br>%{{x|%Y-%m-%d %H:%M}} UTC: $%{{y:.4f}}"
-                "<br>all resources this hour: $%{customdata:.4f}<extra></extra>",
+                hovertemplate=_(
+                    "{resource_type}<br>%{{x|%Y-%m-%d %H:%M}} UTC: $%{{y:.4f}}"
+                    "<br>all resources this hour: $%{{customdata:.4f}}<extra></extra>"
+                ).format(resource_type=t),
             )
         )
     fig = go.Figure(traces, layout={"template": TEMPLATE})
     fig.update_layout(
         barmode="stack",
         title={
-            "text": f"The lab's bill over time: ${total:,.2f} so far"
-            f"<br><sub>cost per {'hour' if freq == 'h' else freq}, stacked by resource type "
-            "(ECS itself is free)</sub>"
+            "text": _("The lab's bill over time: {total} so far").format(total=money(total))
+            + "<br><sub>"
+            + _("cost per {period}, stacked by resource type (ECS itself is free)").format(
+                period=_("hour") if freq == "h" else freq
+            )
+            + "</sub>"
         },
-        xaxis={"title": {"text": "time (UTC, start of each hour)"}},
-        yaxis={"title": {"text": "cost per hour (USD)"}, "rangemode": "tozero", "tickprefix": "$"},
+        xaxis={"title": {"text": _("time (UTC, start of each hour)")}},
+        yaxis={
+            "title": {"text": _("cost per hour (USD)")},
+            "rangemode": "tozero",
+            "tickprefix": "$",
+        },
         annotations=[caption_annotation(lab_price_caption(lab))],
         height=480,
         margin={"b": 190},
@@ -79,23 +89,29 @@ def cost_breakdown_figure(lab, names: dict[str, str] | None = None) -> go.Figure
                 orientation="h",
                 y=sub["resource"].tolist(),
                 x=sub["usd"].tolist(),
-                text=[f"${v:,.2f}" for v in sub["usd"]],
+                text=[money(v) for v in sub["usd"]],
                 textposition="outside",
                 marker={"color": color, "pattern": {"shape": pattern}},
                 customdata=list(zip(sub["quantity"], sub["unit"], strict=True)),
-                hovertemplate="%{y}: $%{x:,.2f}<br>%{customdata[0]} %{customdata[1]}"
-                f"<extra>{t}</extra>",
+                hovertemplate=_("%{y}: $%{x:,.2f}<br>%{customdata[0]} %{customdata[1]}")
+                + f"<extra>{t}</extra>",
             )
         )
     fig = go.Figure(traces, layout={"template": TEMPLATE})
     total = float(exact["cost"].sum()) if len(exact) else 0.0
     fig.update_layout(
         title={
-            "text": f"The lab's bill by resource: ${total:,.2f} in total"
-            "<br><sub>each bar is one resource's cost so far, to the cent</sub>"
+            "text": _("The lab's bill by resource: {total} in total").format(total=money(total))
+            + "<br><sub>"
+            + _("each bar is one resource's cost so far, to the cent")
+            + "</sub>"
         },
-        xaxis={"title": {"text": "cost so far (USD)"}, "rangemode": "tozero", "tickprefix": "$"},
-        yaxis={"title": {"text": "resource"}, "type": "category", "autorange": "reversed"},
+        xaxis={
+            "title": {"text": _("cost so far (USD)")},
+            "rangemode": "tozero",
+            "tickprefix": "$",
+        },
+        yaxis={"title": {"text": _("resource")}, "type": "category", "autorange": "reversed"},
         annotations=[caption_annotation(lab_price_caption(lab, exact))],
         height=330 + 30 * max(len(table), 1),
         margin={"b": 190},

@@ -16,6 +16,7 @@ from typing import Any
 
 import plotly.graph_objects as go
 
+from ..i18n import _, money, percent
 from ..palette import OKABE_ITO, ROLE, SYMBOLS, TEMPLATE
 from ..views.capacity import task_label
 from ..views.costs import price_caption
@@ -60,11 +61,11 @@ def _symbol(i: int) -> str:
 
 
 def _money(v: float | None) -> str:
-    return "n/a" if v is None else f"${v:,.2f}"
+    return _("n/a") if v is None else money(v)
 
 
 def _period(hours: float) -> str:
-    return "a month (730 h)" if hours == 730 else f"{hours:g} h"
+    return _("a month (730 h)") if hours == 730 else _("{hours} h").format(hours=f"{hours:g}")
 
 
 def _types(cmp) -> list[str]:
@@ -100,23 +101,37 @@ def caption_annotation(text: str) -> dict:
 def _workload_text(cmp) -> str:
     w = cmp.workload
     mode = w["network_mode"] + (
-        (", trunking" if w["trunking"] else ", no trunking")
+        (_(", trunking") if w["trunking"] else _(", no trunking"))
         if w["network_mode"] == "awsvpc"
         else ""
     )
-    ports = f", host port {'/'.join(map(str, w['host_ports']))}" if w["host_ports"] else ""
+    ports = (
+        _(", host port {ports}").format(ports="/".join(map(str, w["host_ports"])))
+        if w["host_ports"]
+        else ""
+    )
     spot = " Spot" if w["capacity"] == "spot" else ""
     fcpu, fmem = w["fargate_size"]
-    return (
-        f"{task_label(w['cpu'], w['memory'])} tasks ({mode}{ports}); Fargate{spot} {w['arch']} "
-        f"size {task_label(fcpu, fmem)} at ${w['fargate_usd_per_task_hour']:.5f} per task-hour"
+    return _(
+        "{size} tasks ({mode}{ports}); Fargate{spot} {arch} size {fargate_size} at "
+        "{price} per task-hour"
+    ).format(
+        size=task_label(w["cpu"], w["memory"]),
+        mode=mode,
+        ports=ports,
+        spot=spot,
+        arch=w["arch"],
+        fargate_size=task_label(fcpu, fmem),
+        price=money(w["fargate_usd_per_task_hour"], 5),
     )
 
 
 def _count_summary(cmp) -> str:
     last = int(cmp.table["tasks"].max())
     return "; ".join(
-        f"{t} {be} tasks" if be is not None else f"{t} none up to {last} tasks"
+        _("{instance_type} {n} tasks").format(instance_type=t, n=be)
+        if be is not None
+        else _("{instance_type} none up to {last} tasks").format(instance_type=t, last=last)
         for t, be in cmp.break_even_count.items()
     )
 
@@ -138,17 +153,21 @@ def count_traces(cmp, slots: int | None = None) -> list[dict]:
         {
             "x": tasks,
             "y": full,
-            "name": "Fargate, tasks running all the time",
-            "hovertemplate": "Fargate: %{x} tasks running all the time<br>"
-            f"$%{{y:,.2f}} for {period}<extra></extra>",
+            "name": _("Fargate, tasks running all the time"),
+            "hovertemplate": _(
+                "Fargate: %{{x}} tasks running all the time<br>$%{{y:,.2f}} for {period}"
+            ).format(period=period)
+            + "<extra></extra>",
             "visible": True,
         },
         {
             "x": tasks if u < 1 else [],
             "y": [f * u for f in full] if u < 1 else [],
-            "name": f"Fargate, tasks running {u:.0%} of the time",
-            "hovertemplate": f"Fargate: %{{x}} tasks running {u:.0%} of the time<br>"
-            f"$%{{y:,.2f}} for {period}<extra></extra>",
+            "name": _("Fargate, tasks running {share} of the time").format(share=percent(u)),
+            "hovertemplate": _(
+                "Fargate: %{{x}} tasks running {share} of the time<br>$%{{y:,.2f}} for {period}"
+            ).format(share=percent(u), period=period)
+            + "<extra></extra>",
             "visible": u < 1,
         },
     ]
@@ -167,11 +186,16 @@ def count_traces(cmp, slots: int | None = None) -> list[dict]:
             for k, (a, b) in enumerate(zip(n, [0] + n[:-1], strict=True))
         ]
         hover = [
-            f"{t}: {c} tasks need {k} instance(s)"
-            + (" (one more here)" if step and k else "")
-            + f"<br>EC2 {_money(e)} vs Fargate {_money(f)} for {period}"
+            _("{instance_type}: {tasks} tasks need {n} instance(s)").format(
+                instance_type=t, tasks=c, n=k
+            )
+            + (_(" (one more here)") if step and k else "")
+            + "<br>"
+            + _("EC2 {ec2} vs Fargate {fargate} for {period}").format(
+                ec2=_money(e), fargate=_money(f), period=period
+            )
             if k is not None
-            else f"{t}: the task does not fit on one instance"
+            else _("{instance_type}: the task does not fit on one instance").format(instance_type=t)
             for c, k, e, f, step in zip(tasks, n, ec2, full, new, strict=True)
         ]
         be = cmp.break_even_count.get(t)
@@ -180,7 +204,9 @@ def count_traces(cmp, slots: int | None = None) -> list[dict]:
             {
                 "x": tasks,
                 "y": ec2,
-                "name": f"EC2 {t} (${w['ec2_usd_per_hour'][t]:.4f}/h, {per} tasks each)",
+                "name": _("EC2 {instance_type} ({price}/h, {n} tasks each)").format(
+                    instance_type=t, price=money(w["ec2_usd_per_hour"][t], 4), n=per
+                ),
                 "hovertext": hover,
                 "marker": {"size": [9 if s else 4 for s in new]},
                 "visible": True,
@@ -191,14 +217,25 @@ def count_traces(cmp, slots: int | None = None) -> list[dict]:
             {
                 "x": [] if be is None else [be],
                 "y": [] if be is None else [at],
-                "name": f"break-even {t}: "
-                + (f"{be} tasks" if be is not None else f"none up to {tasks[-1]} tasks"),
-                "text": [] if be is None else [f"{be} tasks"],
+                "name": _("break-even {instance_type}: {where}").format(
+                    instance_type=t,
+                    where=_("{n} tasks").format(n=be)
+                    if be is not None
+                    else _("none up to {last} tasks").format(last=tasks[-1]),
+                ),
+                "text": [] if be is None else [_("{n} tasks").format(n=be)],
                 "hovertext": []
                 if be is None
                 else [
-                    f"{t}: from {be} tasks, EC2 ({_money(at)}) costs no more than Fargate "
-                    f"({_money(full[tasks.index(be)])}) when the tasks run all the time"
+                    _(
+                        "{instance_type}: from {n} tasks, EC2 ({ec2}) costs no more than "
+                        "Fargate ({fargate}) when the tasks run all the time"
+                    ).format(
+                        instance_type=t,
+                        n=be,
+                        ec2=_money(at),
+                        fargate=_money(full[tasks.index(be)]),
+                    )
                 ],
                 "visible": True,
             }
@@ -210,13 +247,18 @@ def count_layout(cmp) -> dict:
     w = cmp.workload
     return {
         "title": {
-            "text": f"Fargate vs EC2 over {_period(w['hours'])}: cost against task count"
-            f"<br><sub>{_workload_text(cmp)}<br>EC2 steps up where the scheduler needs one "
-            f"more instance (big markers).<br>Break-even (star): {_count_summary(cmp)}</sub>"
+            "text": _("Fargate vs EC2 over {period}: cost against task count").format(
+                period=_period(w["hours"])
+            )
+            + f"<br><sub>{_workload_text(cmp)}<br>"
+            + _("EC2 steps up where the scheduler needs one more instance (big markers).")
+            + "<br>"
+            + _("Break-even (star): {summary}").format(summary=_count_summary(cmp))
+            + "</sub>"
         },
-        "xaxis": {"title": {"text": "running tasks (count)"}, "rangemode": "tozero"},
+        "xaxis": {"title": {"text": _("running tasks (count)")}, "rangemode": "tozero"},
         "yaxis": {
-            "title": {"text": f"cost over {w['hours']:g} h (USD)"},
+            "title": {"text": _("cost over {hours} h (USD)").format(hours=f"{w['hours']:g}")},
             "rangemode": "tozero",
             "tickprefix": "$",
         },

@@ -8,17 +8,33 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
+from ..i18n import _
 from ..palette import ROLE, TEMPLATE
 from ..views.capacity import eni_capacity_table, task_label
 
 __all__ = ["eni_capacity_figure", "eni_traces", "eni_layout", "TRACE_NAMES"]
 
+#: The traces' names in English (the figure shows :func:`trace_names`, in the reader's language).
 TRACE_NAMES = (
     "awsvpc tasks without trunking",
     "awsvpc tasks with trunking",
     "effective capacity",
     "trunking not supported",
 )
+
+
+def trace_names() -> tuple[str, ...]:
+    """:data:`TRACE_NAMES` in the current language (read when a figure is built)."""
+    return (
+        _("awsvpc tasks without trunking"),
+        _("awsvpc tasks with trunking"),
+        _("effective capacity"),
+        _("trunking not supported"),
+    )
+
+
+def _mode(trunking: bool) -> str:
+    return _("with trunking") if trunking else _("without trunking")
 
 
 def _none_if_na(values: pd.Series) -> list[Any]:
@@ -29,10 +45,12 @@ def eni_traces(table: pd.DataFrame, task_cpu: int, task_memory: int, trunking: b
     """The four traces' data (same order and count every time, so a widget can update in place)."""
     types = list(table.index)
     size = task_label(task_cpu, task_memory)
-    mode = "with" if trunking else "without"
+    mode = _mode(trunking)
     limits = [
-        f"{t}: {e} tasks of {size} ({mode} trunking)<br>limits: ENI {n}, CPU {c}, memory {m}"
-        f"<br>binding limit: {b}"
+        _(
+            "{instance_type}: {tasks} tasks of {size} ({mode})<br>limits: ENI {eni}, CPU {cpu}, "
+            "memory {memory}<br>binding limit: {binding}"
+        ).format(instance_type=t, tasks=e, size=size, mode=mode, eni=n, cpu=c, memory=m, binding=b)
         for t, e, n, c, m, b in zip(
             types,
             table["effective"],
@@ -49,43 +67,49 @@ def eni_traces(table: pd.DataFrame, task_cpu: int, task_memory: int, trunking: b
             "x": table["tasks_without_trunking"].astype(int).tolist(),
             "y": types,
             "customdata": table["vcpu"].astype(int).tolist(),
-            "hovertemplate": "%{y} (%{customdata} vCPU): %{x} awsvpc tasks without trunking"
-            "<br>(ENIs - 1: the primary ENI takes a slot)<extra></extra>",
+            "hovertemplate": _(
+                "%{y} (%{customdata} vCPU): %{x} awsvpc tasks without trunking"
+                "<br>(ENIs - 1: the primary ENI takes a slot)<extra></extra>"
+            ),
         },
         {
             "x": _none_if_na(table["tasks_with_trunking"]),
             "y": types,
-            "hovertemplate": "%{y}: %{x} awsvpc tasks with trunking<extra></extra>",
+            "hovertemplate": _("%{y}: %{x} awsvpc tasks with trunking<extra></extra>"),
         },
         {
             "x": table["effective"].astype(int).tolist(),
             "y": types,
             "text": table["binding"].tolist(),
             "hovertext": limits,
-            "name": f"effective capacity: {size}, {mode} trunking",
+            "name": _("effective capacity: {size}, {mode}").format(size=size, mode=mode),
         },
         {
             "x": [0] * len(unsupported),
             "y": unsupported,
-            "text": ["not supported"] * len(unsupported),
-            "hovertemplate": "%{y}: ENI trunking is not supported (t3/t3a)<extra></extra>",
+            "text": [_("not supported")] * len(unsupported),
+            "hovertemplate": _("%{y}: ENI trunking is not supported (t3/t3a)<extra></extra>"),
         },
     ]
 
 
 def eni_layout(n_types: int, task_cpu: int, task_memory: int, trunking: bool) -> dict:
-    mode = "with" if trunking else "without"
+    mode = _mode(trunking)
     return {
         "title": {
-            "text": "awsvpc tasks per instance: ENI limits without/with trunking"
-            f"<br><sub>marker: effective capacity for a {task_label(task_cpu, task_memory)} task"
-            f" {mode} trunking = min(ENI, CPU, memory); its label names the binding limit</sub>"
+            "text": _("awsvpc tasks per instance: ENI limits without/with trunking")
+            + "<br><sub>"
+            + _(
+                "marker: effective capacity for a {size} task {mode} = min(ENI, CPU, memory); "
+                "its label names the binding limit"
+            ).format(size=task_label(task_cpu, task_memory), mode=mode)
+            + "</sub>"
         },
-        "xaxis": {"title": {"text": "tasks per instance (count)"}, "rangemode": "tozero"},
+        "xaxis": {"title": {"text": _("tasks per instance (count)")}, "rangemode": "tozero"},
         # dtick 1: label every type (plotly drops every other label when rows are tight), and
         # enough height per row that they never overlap (the margins take ~200 px).
         "yaxis": {
-            "title": {"text": "instance type"},
+            "title": {"text": _("instance type")},
             "autorange": "reversed",
             "type": "category",
             "dtick": 1,
@@ -106,16 +130,17 @@ def eni_capacity_figure(
     ``task_memory`` MiB (marker, labelled with the binding limit). t3/t3a are marked unsupported."""
     table = eni_capacity_table(task_cpu, task_memory, trunking, types)
     data = eni_traces(table, task_cpu, task_memory, trunking)
+    names = trace_names()
     fig = go.Figure(
         [
             go.Bar(
-                name=TRACE_NAMES[0],
+                name=names[0],
                 orientation="h",
                 marker={"color": ROLE["without_trunking"]},
                 **data[0],
             ),
             go.Bar(
-                name=TRACE_NAMES[1],
+                name=names[1],
                 orientation="h",
                 marker={"color": ROLE["with_trunking"], "pattern": {"shape": "/"}},
                 **data[1],
@@ -128,7 +153,7 @@ def eni_capacity_figure(
                 **data[2],
             ),
             go.Scatter(
-                name=TRACE_NAMES[3],
+                name=names[3],
                 mode="markers+text",
                 textposition="middle right",
                 marker={"color": ROLE["unsupported"], "symbol": "x", "size": 9},

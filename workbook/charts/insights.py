@@ -17,6 +17,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from ..i18n import _, money, percent
 from ..palette import OKABE_ITO, ROLE, TEMPLATE, color_for
 from ..views.costs import lab_price_caption
 from .cost import caption_annotation
@@ -46,15 +47,34 @@ _ROWS = (
     (2, "MemoryUtilized", "memory used (modelled)", OKABE_ITO["orange"], "dot"),
     (3, "RunningTaskCount", "running tasks", OKABE_ITO["bluish_green"], "solid"),
 )
-_UNITS = {1: "CPU units (1024 = 1 vCPU)", 2: "memory (MiB)", 3: "tasks (count)"}
+
+
+def _labels() -> dict[str, str]:
+    """Metric -> the label of its trace in the reader's language (``_ROWS`` has the English)."""
+    return {
+        "CpuReserved": _("CPU reserved"),
+        "CpuUtilized": _("CPU used (modelled)"),
+        "MemoryReserved": _("memory reserved"),
+        "MemoryUtilized": _("memory used (modelled)"),
+        "RunningTaskCount": _("running tasks"),
+    }
+
+
+def _units() -> dict[int, tuple[str, str]]:
+    """Row -> (axis title, unit in the hover text), in the reader's language."""
+    return {
+        1: (_("CPU units (1024 = 1 vCPU)"), _("CPU units")),
+        2: (_("memory (MiB)"), "MiB"),
+        3: (_("tasks (count)"), _("tasks")),
+    }
 
 
 def model_note(lab) -> str:
-    return (
-        "Utilisation is modelled, not measured: each task uses a seeded share of its reservation "
-        f"(mean {lab.insights_utilization:.0%}, each task between 0.6x and 1.4x that). Reserved "
+    return _(
+        "Utilisation is modelled, not measured: each task uses a seeded share of its "
+        "reservation (mean {share}, each task between 0.6x and 1.4x that). Reserved "
         "CPU/memory and counts come from the tasks' lifecycle."
-    )
+    ).format(share=percent(lab.insights_utilization))
 
 
 def metric_groups(lab, level: str) -> list[str]:
@@ -91,11 +111,13 @@ def metric_series(lab, level: str, group: str, published_only: bool = True) -> p
 def metric_traces(wide: pd.DataFrame, level: str) -> list[go.Scatter]:
     """Five traces (CPU reserved/used, memory reserved/used, running tasks) in ``_ROWS`` order."""
     traces = []
-    for row, metric, label, color, dash in _ROWS:
+    labels, units = _labels(), _units()
+    for row, metric, _english, color, dash in _ROWS:
+        label = labels[metric]
         y = wide[metric] if metric in wide else pd.Series(np.nan, index=wide.index)
-        unit = _UNITS[row].split(" (")[0] if row < 3 else "tasks"
+        unit = units[row][1]
         extra = (
-            " (CloudWatch has it per service; the lab counts it here)"
+            _(" (CloudWatch has it per service; the lab counts it here)")
             if (metric == "RunningTaskCount" and level != "service")
             else ""
         )
@@ -117,21 +139,28 @@ def metric_traces(wide: pd.DataFrame, level: str) -> list[go.Scatter]:
 def _layout(fig: go.Figure, lab, level: str, group: str, wide: pd.DataFrame) -> None:
     cpu = wide["CpuReserved"].dropna() if "CpuReserved" in wide else pd.Series(dtype=float)
     used = wide["CpuUtilized"].dropna() if "CpuUtilized" in wide else pd.Series(dtype=float)
-    share = f"{used.sum() / cpu.sum():.0%} of reserved CPU used" if cpu.sum() > 0 else "no data"
+    share = (
+        _("{share} of reserved CPU used").format(share=percent(used.sum() / cpu.sum()))
+        if cpu.sum() > 0
+        else _("no data")
+    )
     fig.update_layout(
         template=TEMPLATE,
         title={
-            "text": f"Container Insights: {LEVEL_DIMENSIONS[level]} {group}"
-            f"<br><sub>one-minute datapoints (ECS/ContainerInsights); {share}; gaps: no "
-            "datapoint (Container Insights off or no RUNNING task)</sub>"
+            "text": f"Container Insights: {LEVEL_DIMENSIONS[level]} {group}<br><sub>"
+            + _(
+                "one-minute datapoints (ECS/ContainerInsights); {share}; gaps: no "
+                "datapoint (Container Insights off or no RUNNING task)"
+            ).format(share=share)
+            + "</sub>"
         },
         height=640,
         margin={"b": 170},
         annotations=[*fig.layout.annotations, caption_annotation(model_note(lab))],
     )
-    for row, unit in _UNITS.items():
+    for row, (unit, _short) in _units().items():
         fig.update_yaxes(title_text=unit, rangemode="tozero", row=row, col=1)
-    fig.update_xaxes(title_text="time (UTC)", row=3, col=1)
+    fig.update_xaxes(title_text=_("time (UTC)"), row=3, col=1)
 
 
 def _frame() -> go.Figure:
@@ -140,7 +169,11 @@ def _frame() -> go.Figure:
         cols=1,
         shared_xaxes=True,
         vertical_spacing=0.06,
-        subplot_titles=("CPU: reserved vs used", "Memory: reserved vs used", "Running tasks"),
+        subplot_titles=(
+            _("CPU: reserved vs used"),
+            _("Memory: reserved vs used"),
+            _("Running tasks"),
+        ),
     )
 
 
@@ -159,9 +192,9 @@ def insights_figure(
         else metric_series(lab, level, "-")
     )
     fig = _frame()
-    for (row, *_), trace in zip(_ROWS, metric_traces(wide, level), strict=True):
+    for (row, *_rest), trace in zip(_ROWS, metric_traces(wide, level), strict=True):
         fig.add_trace(trace, row=row, col=1)
-    _layout(fig, lab, level, group or "(none yet)", wide)
+    _layout(fig, lab, level, group or _("(none yet)"), wide)
     return fig
 
 
@@ -177,7 +210,7 @@ def insights_cost_figure(lab) -> go.Figure:
         cols=1,
         shared_xaxes=True,
         vertical_spacing=0.1,
-        subplot_titles=("Custom metrics reported", "Container Insights cost so far"),
+        subplot_titles=(_("Custom metrics reported"), _("Container Insights cost so far")),
     )
     clusters = sorted(set(counts["cluster"])) if len(counts) else []
     now = pd.Timestamp(lab.now)
@@ -188,14 +221,17 @@ def insights_cost_figure(lab) -> go.Figure:
         tasks = [*c["running_tasks"].astype(int), int(c["running_tasks"].iloc[-1])]
         fig.add_trace(
             go.Scatter(
-                name=f"{cluster}: metrics",
+                name=_("{cluster}: metrics").format(cluster=cluster),
                 x=x,
                 y=y,
                 mode="lines",
                 line={"shape": "hv", "color": color_for(cluster, clusters)},
                 customdata=tasks,
-                hovertemplate=f"{cluster}<br>%{{x|%H:%M:%S}} UTC: %{{y:.0f}} metrics"
-                "<br>(%{customdata} running tasks)<extra></extra>",
+                hovertemplate=_(
+                    "{cluster}<br>%{{x|%H:%M:%S}} UTC: %{{y:.0f}} metrics"
+                    "<br>(%{{customdata}} running tasks)"
+                ).format(cluster=cluster)
+                + "<extra></extra>",
             ),
             row=1,
             col=1,
@@ -203,13 +239,16 @@ def insights_cost_figure(lab) -> go.Figure:
         b = bill[bill["cluster"] == cluster].groupby("hour", as_index=False)["cost"].sum()
         fig.add_trace(
             go.Scatter(
-                name=f"{cluster}: cost so far",
+                name=_("{cluster}: cost so far").format(cluster=cluster),
                 x=[t + pd.Timedelta("1h") for t in b["hour"]],
                 y=b["cost"].cumsum().tolist(),
                 mode="lines+markers",
                 line={"color": color_for(cluster, clusters), "dash": "dot"},
                 marker={"symbol": "diamond"},
-                hovertemplate=f"{cluster}<br>by %{{x|%H:%M}} UTC: $%{{y:.4f}}<extra></extra>",
+                hovertemplate=_("{cluster}<br>by %{{x|%H:%M}} UTC: $%{{y:.4f}}").format(
+                    cluster=cluster
+                )
+                + "<extra></extra>",
             ),
             row=2,
             col=1,
@@ -218,17 +257,21 @@ def insights_cost_figure(lab) -> go.Figure:
     fig.update_layout(
         template=TEMPLATE,
         title={
-            "text": f"What Container Insights costs: ${total:,.4f} so far"
-            "<br><sub>metrics x hours / 730 h a month x the custom-metric price; only while "
-            "it is on and the cluster has RUNNING tasks</sub>"
+            "text": _("What Container Insights costs: {total} so far").format(total=money(total, 4))
+            + "<br><sub>"
+            + _(
+                "metrics x hours / 730 h a month x the custom-metric price; only while "
+                "it is on and the cluster has RUNNING tasks"
+            )
+            + "</sub>"
         },
         height=560,
         margin={"b": 170},
         annotations=[*fig.layout.annotations, caption_annotation(lab_price_caption(lab, bill))],
     )
-    fig.update_yaxes(title_text="metrics (count)", rangemode="tozero", row=1, col=1)
+    fig.update_yaxes(title_text=_("metrics (count)"), rangemode="tozero", row=1, col=1)
     fig.update_yaxes(
-        title_text="cost so far (USD)", rangemode="tozero", tickprefix="$", row=2, col=1
+        title_text=_("cost so far (USD)"), rangemode="tozero", tickprefix="$", row=2, col=1
     )
-    fig.update_xaxes(title_text="time (UTC)", row=2, col=1)
+    fig.update_xaxes(title_text=_("time (UTC)"), row=2, col=1)
     return fig

@@ -7,12 +7,14 @@ from datetime import datetime
 
 import plotly.graph_objects as go
 
+from ..i18n import _
 from ..palette import ROLE, TEMPLATE, color_for
 from ..views.placement import PlacementView, placement_view
 
 __all__ = ["placement_figure", "placement_traces", "placement_layout", "FREE_NAMES"]
 
-#: Names of the traces that are not task groups (the group traces are named by their key).
+#: English names of the traces that are not task groups (the figure shows them translated;
+#: the group traces are named by their key).
 FREE_NAMES = ("unreserved CPU", "unreserved memory", "ENI slots free")
 FAILED_NAME = "last placement failure"
 REGISTERED_NAME = "registered (what the agent offers)"
@@ -41,7 +43,7 @@ def placement_traces(view: PlacementView) -> list[dict]:
     traces: list[dict] = [
         {
             "type": "scatter",
-            "name": REGISTERED_NAME,
+            "name": _("registered (what the agent offers)"),
             "legendgroup": "registered",
             "showlegend": axis == "y",
             "mode": "markers",
@@ -50,17 +52,23 @@ def placement_traces(view: PlacementView) -> list[dict]:
             "yaxis": axis,
             "marker": {"symbol": "line-ew-open", "size": 30, "color": ROLE["input"]},
             "customdata": inst["type"].tolist(),
-            "hovertemplate": "%{x[1]} (%{customdata}) registered %{y} " + unit + "<extra></extra>",
+            "hovertemplate": _("%{{x[1]}} (%{{customdata}}) registered %{{y}} {unit}").format(
+                unit=unit
+            )
+            + "<extra></extra>",
         }
-        for axis, col, unit in (("y", "cpu", "CPU units"), ("y2", "memory", "MiB"))
+        for axis, col, unit in (("y", "cpu", _("CPU units")), ("y2", "memory", "MiB"))
     ]
     for key in view.keys:
         part = tasks[tasks["key"] == key]
         color = color_for(key, view.keys)
         hover = [
-            f"<b>{label}</b> ({status})<br>task {tid}<br>{key}: {cpu} CPU units, {mem} MiB"
+            _(
+                "<b>{label}</b> ({status})<br>task {task}<br>{key}: {cpu} CPU units, {memory} MiB"
+            ).format(label=label, status=status, task=tid, key=key, cpu=cpu, memory=mem)
             + (" , 1 ENI" if eni else "")
-            + f"<br>on {where} ({az})"
+            + "<br>"
+            + _("on {instance} ({zone})").format(instance=where, zone=az)
             for label, status, tid, cpu, mem, eni, where, az in zip(
                 part["label"],
                 part["status"],
@@ -106,19 +114,21 @@ def placement_traces(view: PlacementView) -> list[dict]:
     traces += [
         {
             "type": "bar",
-            "name": FREE_NAMES[0],
+            "name": _("unreserved CPU"),
             "legendgroup": "free",
             "x": x,
             "y": free_cpu,
             "yaxis": "y",
             "marker": {**muted, "pattern": {"shape": "."}},
             "customdata": inst[["cpu", "cpu_reserved", "type"]].values.tolist(),
-            "hovertemplate": "%{x[1]} (%{customdata[2]}): %{customdata[1]} of %{customdata[0]}"
-            " CPU units reserved, %{y} free<extra></extra>",
+            "hovertemplate": _(
+                "%{x[1]} (%{customdata[2]}): %{customdata[1]} of %{customdata[0]}"
+                " CPU units reserved, %{y} free<extra></extra>"
+            ),
         },
         {
             "type": "bar",
-            "name": FREE_NAMES[1],
+            "name": _("unreserved memory"),
             "legendgroup": "free",
             "showlegend": False,
             "x": x,
@@ -126,19 +136,23 @@ def placement_traces(view: PlacementView) -> list[dict]:
             "yaxis": "y2",
             "marker": {**muted, "pattern": {"shape": "."}},
             "customdata": inst[["memory", "memory_reserved", "type"]].values.tolist(),
-            "hovertemplate": "%{x[1]} (%{customdata[2]}): %{customdata[1]} of %{customdata[0]}"
-            " MiB reserved, %{y} free<extra></extra>",
+            "hovertemplate": _(
+                "%{x[1]} (%{customdata[2]}): %{customdata[1]} of %{customdata[0]}"
+                " MiB reserved, %{y} free<extra></extra>"
+            ),
         },
         {
             "type": "bar",
-            "name": FREE_NAMES[2],
+            "name": _("ENI slots free"),
             "x": x,
             "y": free_eni,
             "yaxis": "y3",
             "marker": {**muted, "pattern": {"shape": "/"}},
             "customdata": inst[["eni_used", "eni_capacity", "type"]].values.tolist(),
-            "hovertemplate": "%{x[1]} (%{customdata[2]}): %{customdata[0]} of %{customdata[1]}"
-            " awsvpc task ENI slots used<extra></extra>",
+            "hovertemplate": _(
+                "%{x[1]} (%{customdata[2]}): %{customdata[0]} of %{customdata[1]}"
+                " awsvpc task ENI slots used<extra></extra>"
+            ),
         },
     ]
     f = view.failures
@@ -153,7 +167,7 @@ def placement_traces(view: PlacementView) -> list[dict]:
     traces.append(
         {
             "type": "scatter",
-            "name": FAILED_NAME,
+            "name": _("last placement failure"),
             "mode": "markers+text",
             "x": _x(view, failed["instance"].tolist()),
             "y": ys,
@@ -164,8 +178,10 @@ def placement_traces(view: PlacementView) -> list[dict]:
             "yaxis": "y",
             "marker": {"symbol": "x", "size": 10, "color": ROLE["fail"]},
             "hovertext": [
-                f"{r['family']}: not placed on {r['instance']}: {r['reason']}"
-                for _, r in failed.iterrows()
+                _("{family}: not placed on {instance}: {reason}").format(
+                    family=r["family"], instance=r["instance"], reason=r["reason"]
+                )
+                for r in failed.to_dict("records")
             ],
             "hoverinfo": "text",
         }
@@ -175,33 +191,38 @@ def placement_traces(view: PlacementView) -> list[dict]:
 
 def placement_layout(view: PlacementView) -> dict:
     inst = view.instances
-    when = f" as of {view.as_of:%H:%M:%S}" if view.as_of is not None else ""
+    as_of = (
+        _(" as of {time}").format(time=f"{view.as_of:%H:%M:%S}") if view.as_of is not None else ""
+    )
     summary = view.failure_summary
     sub = (
-        f"last placement failure: {summary}"
+        _("last placement failure: {summary}").format(summary=summary)
         if summary
-        else "bars: tasks stacked by service/family; grey: unreserved"
+        else _("bars: tasks stacked by service/family; grey: unreserved")
     )
     layout: dict = {
         "title": {
-            "text": f"Placement in {view.cluster}{when}: {len(view.tasks)} task(s) on "
-            f"{len(inst)} container instance(s), grouped by Availability Zone<br><sub>{sub}</sub>"
+            "text": _(
+                "Placement in {cluster}{as_of}: {tasks} task(s) on {instances} container "
+                "instance(s), grouped by Availability Zone"
+            ).format(cluster=view.cluster, as_of=as_of, tasks=len(view.tasks), instances=len(inst))
+            + f"<br><sub>{sub}</sub>"
         },
         "barmode": "stack",
         "bargap": 0.25,
         "height": 640,
         "xaxis": {
             "type": "multicategory",
-            "title": {"text": "container instance (by Availability Zone)"},
+            "title": {"text": _("container instance (by Availability Zone)")},
             "anchor": "y3",
         },
-        "legend": {"title": {"text": "tasks by service / family"}},
+        "legend": {"title": {"text": _("tasks by service / family")}},
         "annotations": [],
     }
     titles = {
-        "y": "CPU (units, 1024 = 1 vCPU)",
-        "y2": "memory (MiB)",
-        "y3": "awsvpc ENI slots",
+        "y": _("CPU (units, 1024 = 1 vCPU)"),
+        "y2": _("memory (MiB)"),
+        "y3": _("awsvpc ENI slots"),
     }
     for axis, (lo, hi) in _ROWS.items():
         name = "yaxis" if axis == "y" else f"yaxis{axis[1:]}"
@@ -224,7 +245,7 @@ def placement_layout(view: PlacementView) -> dict:
     if inst.empty:
         layout["annotations"] = [
             {
-                "text": f"no container instances in {view.cluster}",
+                "text": _("no container instances in {cluster}").format(cluster=view.cluster),
                 "showarrow": False,
                 "xref": "paper",
                 "yref": "paper",

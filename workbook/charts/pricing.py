@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 import plotly.graph_objects as go
 
+from ..i18n import _, money
 from ..palette import ROLE, TEMPLATE
 from ..views.capacity import task_label
 from ..views.pricing import per_task_table, price_note
@@ -29,9 +30,20 @@ def hourly_price_figure(
     fargate = float(table["fargate_usd_per_task_hour"].iloc[0])
     labels = [f"Fargate ({arch})"] + list(table.index)
     per_task = [fargate] + [None if v != v else float(v) for v in table["usd_per_task_hour"]]
-    hover = [f"Fargate: one {size} task, billed for what it requests: ${fargate:.5f}/h"] + [
-        f"{t}: ${p:.4f}/h per instance; {n} tasks fit (binding: {b})"
-        + (f"<br>${c:.5f} per task-hour when full" if n else "<br>the task does not fit")
+    hover = [
+        _("Fargate: one {size} task, billed for what it requests: {price}/h").format(
+            size=size, price=money(fargate, 5)
+        )
+    ] + [
+        _("{instance_type}: {price}/h per instance; {n} tasks fit (binding: {binding})").format(
+            instance_type=t, price=money(p, 4), n=n, binding=b
+        )
+        + "<br>"
+        + (
+            _("{price} per task-hour when full").format(price=money(c, 5))
+            if n
+            else _("the task does not fit")
+        )
         for t, p, n, b, c in zip(
             table.index,
             table["usd_per_hour"],
@@ -41,11 +53,15 @@ def hourly_price_figure(
             strict=True,
         )
     ]
-    mode = {None: "bridge/host mode", False: "awsvpc, no trunking", True: "awsvpc with trunking"}
+    mode = {
+        None: _("bridge/host mode"),
+        False: _("awsvpc, no trunking"),
+        True: _("awsvpc with trunking"),
+    }
     fig = go.Figure(
         [
             go.Bar(
-                name="USD per task-hour (EC2: instance full)",
+                name=_("USD per task-hour (EC2: instance full)"),
                 x=labels,
                 y=per_task,
                 marker={
@@ -54,27 +70,29 @@ def hourly_price_figure(
                 },
                 hovertext=hover,
                 hoverinfo="text",
-                text=[f"{v:.4f}" if v is not None else "n/a" for v in per_task],
+                text=[f"{v:.4f}" if v is not None else _("n/a") for v in per_task],
                 textposition="outside",
             ),
             go.Scatter(
-                name="whole EC2 instance, USD per hour",
+                name=_("whole EC2 instance, USD per hour"),
                 x=list(table.index),
                 y=table["usd_per_hour"].astype(float).tolist(),
                 mode="markers",
                 marker={"symbol": "diamond", "size": 11, "color": ROLE["input"]},
-                hovertemplate="%{x}: $%{y:.4f} per instance-hour<extra></extra>",
+                hovertemplate=_("%{x}: $%{y:.4f} per instance-hour<extra></extra>"),
             ),
         ],
         layout={"template": TEMPLATE},
     )
     fig.update_layout(
         title={
-            "text": f"Hourly cost of one {size} task: Fargate vs a full EC2 instance"
-            f" ({mode[awsvpc_trunking]})"
+            "text": _("Hourly cost of one {size} task: Fargate vs a full EC2 instance").format(
+                size=size
+            )
+            + f" ({mode[awsvpc_trunking]})"
         },
-        xaxis={"title": {"text": "capacity option"}, "type": "category"},
-        yaxis={"title": {"text": "cost (USD per hour)"}, "rangemode": "tozero"},
+        xaxis={"title": {"text": _("capacity option")}, "type": "category"},
+        yaxis={"title": {"text": _("cost (USD per hour)")}, "rangemode": "tozero"},
         height=520,
         margin={"b": 170},
     )

@@ -9,6 +9,8 @@ from typing import Any
 
 import plotly.graph_objects as go
 
+from ..i18n import _
+
 __all__ = ["time_rows_layout"]
 
 
@@ -34,7 +36,7 @@ def time_rows_layout(
     }
     fig.update_layout(
         title={"text": title},
-        xaxis={"title": {"text": "simulated time (UTC)"}, "type": "date"},
+        xaxis={"title": {"text": _("simulated time (UTC)")}, "type": "date"},
         yaxis=yaxis,
         height=base_height + per_row * max(len(rows), 1),
         **layout,

@@ -5,17 +5,21 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
+from ..i18n import _
 from ..palette import ROLE, TEMPLATE
 from ..views.deploy import running_counts
 
 __all__ = ["running_tasks_figure"]
 
-_FAULT_LABEL = {
-    "crash_container": "container crashed",
-    "fail_health_check": "health check fails",
-    "terminate_instance": "instance terminated",
-    "az_down": "AZ down",
-}
+
+def _fault_labels() -> dict[str, str]:
+    """Fault kind (the event's value, English) -> its label in the reader's language."""
+    return {
+        "crash_container": _("container crashed"),
+        "fail_health_check": _("health check fails"),
+        "terminate_instance": _("instance terminated"),
+        "az_down": _("AZ down"),
+    }
 
 
 def running_tasks_figure(lab, cluster: str, service: str, desired: int | None = None) -> go.Figure:
@@ -32,8 +36,8 @@ def running_tasks_figure(lab, cluster: str, service: str, desired: int | None = 
             mode="lines+markers",
             line={"shape": "hv", "color": ROLE["ec2"], "width": 3},
             marker={"symbol": "circle", "size": 6},
-            name="running tasks",
-            hovertemplate="%{x|%H:%M:%S} UTC: %{y} running<extra></extra>",
+            name=_("running tasks"),
+            hovertemplate=_("%{x|%H:%M:%S} UTC: %{y} running<extra></extra>"),
         )
     )
     if desired is not None and times:
@@ -43,14 +47,15 @@ def running_tasks_figure(lab, cluster: str, service: str, desired: int | None = 
                 y=[desired, desired],
                 mode="lines",
                 line={"dash": "dash", "color": ROLE["muted"]},
-                name=f"desired count ({desired})",
+                name=_("desired count ({n})").format(n=desired),
                 hoverinfo="skip",
             )
         )
     ev = lab.events
     faults = ev[ev["kind"] == "FaultInjected"]
+    labels = _fault_labels()
     for i, (time, detail) in enumerate(zip(faults["time"], faults["detail"], strict=True)):
-        label = _FAULT_LABEL.get(detail.get("fault"), detail.get("fault", "fault"))
+        label = labels.get(detail.get("fault"), detail.get("fault", _("fault")))
         fig.add_vline(x=time, line={"color": ROLE["fail"], "dash": "dot"})
         fig.add_annotation(
             x=time,
@@ -63,11 +68,13 @@ def running_tasks_figure(lab, cluster: str, service: str, desired: int | None = 
         )
     fig.update_layout(
         title={
-            "text": f"Service {service}: running tasks over time"
-            "<br><sub>the scheduler replaces what the faults (dotted lines) take away</sub>"
+            "text": _("Service {service}: running tasks over time").format(service=service)
+            + "<br><sub>"
+            + _("the scheduler replaces what the faults (dotted lines) take away")
+            + "</sub>"
         },
-        xaxis={"title": {"text": "simulated time (UTC)"}},
-        yaxis={"title": {"text": "running tasks"}, "rangemode": "tozero", "dtick": 1},
+        xaxis={"title": {"text": _("simulated time (UTC)")}},
+        yaxis={"title": {"text": _("running tasks")}, "rangemode": "tozero", "dtick": 1},
         legend={"orientation": "h", "y": -0.2},
     )
     return fig

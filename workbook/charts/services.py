@@ -12,6 +12,7 @@ from datetime import datetime
 import pandas as pd
 import plotly.graph_objects as go
 
+from ..i18n import _
 from ..palette import OKABE_ITO, ROLE, SEQUENCE, TEMPLATE
 from ..views.service_history import deployment_bands, service_history, target_health_history
 from .rows import time_rows_layout
@@ -92,12 +93,12 @@ def service_timeline_figure(
     if not desired.empty:
         fig.add_trace(
             go.Scatter(
-                name="desired count",
+                name=_("desired count"),
                 x=[_t(t) for t in desired["time"]] + [_t(end)],
                 y=desired["desired"].tolist() + desired["desired"].tolist()[-1:],
                 mode="lines",
                 line={"shape": "hv", "color": ROLE["input"], "width": 1.5, "dash": "dash"},
-                hovertemplate="%{x}<br>desired: %{y}<extra></extra>",
+                hovertemplate=_("%{x}<br>desired: %{y}<extra></extra>"),
             )
         )
     for i, b in enumerate(bands.itertuples()):
@@ -130,15 +131,19 @@ def service_timeline_figure(
     live = hist.assign(n=hist["running"] + hist["pending"] + hist["stopping"])
     top = max([1, *live.groupby("time")["n"].sum().tolist(), *desired["desired"].tolist()])
     fig.update_layout(
-        title={"text": f"Service {service}: tasks per deployment vs desired count"},
-        xaxis={"title": {"text": "simulated time (UTC)"}, "type": "date"},
-        yaxis={"title": {"text": "tasks"}, "range": [0, top + 0.5], "dtick": 1},
+        title={
+            "text": _("Service {service}: tasks per deployment vs desired count").format(
+                service=service
+            )
+        },
+        xaxis={"title": {"text": _("simulated time (UTC)")}, "type": "date"},
+        yaxis={"title": {"text": _("tasks")}, "range": [0, top + 0.5], "dtick": 1},
         legend={"traceorder": "normal"},
         height=460,
     )
     if hist.empty:
         fig.add_annotation(
-            text="no tasks yet", showarrow=False, xref="paper", yref="paper", x=0.5, y=0.5
+            text=_("no tasks yet"), showarrow=False, xref="paper", yref="paper", x=0.5, y=0.5
         )
     return fig
 
@@ -201,9 +206,9 @@ def target_health_figure(lab, target_group_arn: str, until: datetime | None = No
         )
     return time_rows_layout(
         fig,
-        title=f"Target health in {tg_name} over simulated time",
-        y_title="target (instance:port or IP:port)",
+        title=_("Target health in {target_group} over simulated time").format(target_group=tg_name),
+        y_title=_("target (instance:port or IP:port)"),
         rows=rows,
-        empty_text="no targets yet" if h.empty else None,
+        empty_text=_("no targets yet") if h.empty else None,
         barmode="overlay",
     )

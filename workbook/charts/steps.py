@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 import plotly.graph_objects as go
 
+from ..i18n import _
 from ..palette import OKABE_ITO, ROLE, TEMPLATE
 from ..views.instances import registered_memory_table
 from ..views.registry import images_table
@@ -23,14 +24,14 @@ def registered_memory_figure(types: Iterable[str]) -> go.Figure:
     fig = go.Figure(
         [
             go.Bar(
-                name="nominal memory (instance type)",
+                name=_("nominal memory (instance type)"),
                 x=names,
                 y=t["nominal_mib"].tolist(),
                 marker={"color": ROLE["without_trunking"]},
-                hovertemplate="%{x}: %{y} MiB nominal<extra></extra>",
+                hovertemplate=_("%{x}: %{y} MiB nominal<extra></extra>"),
             ),
             go.Bar(
-                name="registered MEMORY (what tasks can reserve)",
+                name=_("registered MEMORY (what tasks can reserve)"),
                 x=names,
                 y=t["registered_mib"].tolist(),
                 marker={"color": ROLE["ec2"], "pattern": {"shape": "/"}},
@@ -39,20 +40,26 @@ def registered_memory_figure(types: Iterable[str]) -> go.Figure:
                 ),
                 text=[f"-{h}" for h in t["hidden_mib"]],
                 textposition="outside",
-                hovertemplate="%{x}: %{y} MiB registered (%{customdata[0]} MiB less)"
-                "<br>registered CPU: %{customdata[1]} units<extra></extra>",
+                hovertemplate=_(
+                    "%{x}: %{y} MiB registered (%{customdata[0]} MiB less)"
+                    "<br>registered CPU: %{customdata[1]} units<extra></extra>"
+                ),
             ),
         ],
         layout={"template": TEMPLATE},
     )
     fig.update_layout(
         title={
-            "text": "Memory an instance registers vs its nominal size"
-            "<br><sub>registered = OS-visible memory (modelled: 7985 of 8192 MiB, as AWS's m4.large"
-            " example) minus ECS_RESERVED_MEMORY; CPU = vCPUs x 1024</sub>"
+            "text": _("Memory an instance registers vs its nominal size")
+            + "<br><sub>"
+            + _(
+                "registered = OS-visible memory (modelled: 7985 of 8192 MiB, as AWS's m4.large"
+                " example) minus ECS_RESERVED_MEMORY; CPU = vCPUs x 1024"
+            )
+            + "</sub>"
         },
-        xaxis={"title": {"text": "instance type"}, "type": "category"},
-        yaxis={"title": {"text": "memory (MiB)"}, "rangemode": "tozero"},
+        xaxis={"title": {"text": _("instance type")}, "type": "category"},
+        yaxis={"title": {"text": _("memory (MiB)")}, "rangemode": "tozero"},
         barmode="group",
         height=460,
     )
@@ -66,7 +73,7 @@ def fargate_sizes_figure(highlight: tuple[int, int] | None = None) -> go.Figure:
     fig = go.Figure(
         [
             go.Scatter(
-                name="valid cpu/memory pair",
+                name=_("valid cpu/memory pair"),
                 x=sizes["vcpu"].astype(str).tolist(),
                 y=sizes["memory_gib"].tolist(),
                 mode="markers",
@@ -74,8 +81,10 @@ def fargate_sizes_figure(highlight: tuple[int, int] | None = None) -> go.Figure:
                 customdata=list(
                     zip(sizes["cpu_units"].tolist(), sizes["memory_mib"].tolist(), strict=True)
                 ),
-                hovertemplate='cpu "%{customdata[0]}" (%{x} vCPU) with memory '
-                '"%{customdata[1]}" (%{y} GB)<extra></extra>',
+                hovertemplate=_(
+                    'cpu "%{customdata[0]}" (%{x} vCPU) with memory '
+                    '"%{customdata[1]}" (%{y} GB)<extra></extra>'
+                ),
             )
         ],
         layout={"template": TEMPLATE},
@@ -85,7 +94,9 @@ def fargate_sizes_figure(highlight: tuple[int, int] | None = None) -> go.Figure:
         ok = bool(((sizes["cpu_units"] == cpu) & (sizes["memory_mib"] == mem)).any())
         fig.add_trace(
             go.Scatter(
-                name=f"your task: {cpu} / {mem} ({'valid' if ok else 'not a Fargate size'})",
+                name=_("your task: {cpu} / {memory} ({verdict})").format(
+                    cpu=cpu, memory=mem, verdict=_("valid") if ok else _("not a Fargate size")
+                ),
                 x=[f"{cpu / 1024:g}"],
                 y=[mem / 1024],
                 mode="markers",
@@ -95,22 +106,28 @@ def fargate_sizes_figure(highlight: tuple[int, int] | None = None) -> go.Figure:
                     "symbol": "star" if ok else "x",
                     "line": {"width": 1, "color": OKABE_ITO["black"]},
                 },
-                hovertemplate=f"cpu {cpu}, memory {mem}<extra></extra>",
+                hovertemplate=_("cpu {cpu}, memory {memory}<extra></extra>").format(
+                    cpu=cpu, memory=mem
+                ),
             )
         )
     fig.update_layout(
         title={
-            "text": f"The {len(sizes)} valid Fargate task sizes"
-            "<br><sub>task-level cpu and memory must be one of these pairs; on EC2 any cpu from"
-            " 128 units and any memory that fits the instance is allowed</sub>"
+            "text": _("The {n} valid Fargate task sizes").format(n=len(sizes))
+            + "<br><sub>"
+            + _(
+                "task-level cpu and memory must be one of these pairs; on EC2 any cpu from"
+                " 128 units and any memory that fits the instance is allowed"
+            )
+            + "</sub>"
         },
         xaxis={
-            "title": {"text": "task CPU (vCPU)"},
+            "title": {"text": _("task CPU (vCPU)")},
             "type": "category",
             "categoryorder": "array",
             "categoryarray": [f"{v:g}" for v in sorted(set(sizes["vcpu"]))],
         },
-        yaxis={"title": {"text": "task memory (GB)"}, "type": "log"},
+        yaxis={"title": {"text": _("task memory (GB)")}, "type": "log"},
         height=460,
     )
     return fig
@@ -121,39 +138,40 @@ def repository_images_figure(lab, repository: str) -> go.Figure:
     untagged images in grey with a hatch (they still cost storage)."""
     t = images_table(lab, repository)
     labels = [
-        f"{d}<br>{tags or '(untagged)'}" for d, tags in zip(t["digest"], t["tags"], strict=True)
+        f"{d}<br>{tags or _('(untagged)')}" for d, tags in zip(t["digest"], t["tags"], strict=True)
     ]
     fig = go.Figure(
         [
             go.Bar(
-                name="tagged image",
+                name=_("tagged image"),
                 x=[lab for lab, u in zip(labels, t["untagged"], strict=True) if not u],
                 y=t.loc[~t["untagged"], "size_bytes"].tolist(),
                 marker={"color": ROLE["ec2"]},
-                hovertemplate="%{x}: %{y} bytes<extra></extra>",
+                hovertemplate=_("%{x}: %{y} bytes<extra></extra>"),
             ),
             go.Bar(
-                name="untagged image (still stored and billed)",
+                name=_("untagged image (still stored and billed)"),
                 x=[lab for lab, u in zip(labels, t["untagged"], strict=True) if u],
                 y=t.loc[t["untagged"], "size_bytes"].tolist(),
                 marker={"color": ROLE["muted"], "pattern": {"shape": "x"}},
-                hovertemplate="%{x}: %{y} bytes<extra></extra>",
+                hovertemplate=_("%{x}: %{y} bytes<extra></extra>"),
             ),
         ],
         layout={"template": TEMPLATE},
     )
     fig.update_layout(
         title={
-            "text": f"Images in repository {repository}: {len(t)} image(s), "
-            f"{int(t['untagged'].sum())} untagged"
+            "text": _(
+                "Images in repository {repository}: {n} image(s), {untagged} untagged"
+            ).format(repository=repository, n=len(t), untagged=int(t["untagged"].sum()))
         },
         xaxis={
-            "title": {"text": "image (short digest and tags), in push order"},
+            "title": {"text": _("image (short digest and tags), in push order")},
             "type": "category",
             "categoryorder": "array",
             "categoryarray": labels,
         },
-        yaxis={"title": {"text": "size (bytes, compressed layers)"}, "rangemode": "tozero"},
+        yaxis={"title": {"text": _("size (bytes, compressed layers)")}, "rangemode": "tozero"},
         height=440,
     )
     return fig

@@ -8,6 +8,7 @@ from datetime import datetime
 import pandas as pd
 import plotly.graph_objects as go
 
+from ..i18n import _
 from ..palette import OKABE_ITO, ROLE, TEMPLATE
 from ..views.placement import STATES, task_states
 from .rows import time_rows_layout
@@ -66,9 +67,18 @@ def task_timeline_figure(
                 marker={"color": STATE_COLORS[state], "line": {"color": "white", "width": 0.5}},
                 customdata=part["task_id"].tolist(),
                 hovertext=[
-                    f"<b>{lab}</b> {state}<br>{s:%H:%M:%S.%f}"[:-3]
-                    + f" to {e:%H:%M:%S.%f}"[:-3]
-                    + f" ({m / 1000:g} s{', still' if o else ''})<br>task {tid}"
+                    _(
+                        "<b>{label}</b> {state}<br>{start} to {end} ({seconds} s{still})"
+                        "<br>task {task}"
+                    ).format(
+                        label=lab,
+                        state=state,
+                        start=f"{s:%H:%M:%S.%f}"[:-3],
+                        end=f"{e:%H:%M:%S.%f}"[:-3],
+                        seconds=f"{m / 1000:g}",
+                        still=_(", still") if o else "",
+                        task=tid,
+                    )
                     for lab, s, e, m, o, tid in zip(
                         part["label"],
                         part["start"],
@@ -83,9 +93,9 @@ def task_timeline_figure(
             )
         )
     styles = {
-        "stopping": ("stop (fault in vermillion)", "diamond", 11),
-        "container exited": ("container exited (non-zero in vermillion)", "x", 9),
-        "placement failed": ("placement failed", "x-thin-open", 12),
+        "stopping": (_("stop (fault in vermillion)"), "diamond", 11),
+        "container exited": (_("container exited (non-zero in vermillion)"), "x", 9),
+        "placement failed": (_("placement failed"), "x-thin-open", 12),
     }
     for kind, (name, symbol, size) in styles.items():
         part = marks[marks["kind"] == kind]
@@ -105,7 +115,7 @@ def task_timeline_figure(
         )
     if bands is None:
         bands = deployment_bands(events)
-    for _, b in bands.iterrows():
+    for _i, b in bands.iterrows():
         fig.add_vrect(
             x0=_t(b["start"]),
             x1=_t(b["end"]),
@@ -115,14 +125,18 @@ def task_timeline_figure(
             annotation_text=str(b["label"]),
             annotation_position="top left",
         )
-    when = f" as of {pd.Timestamp(until):%H:%M:%S}" if until is not None else ""
+    as_of = (
+        _(" as of {time}").format(time=f"{pd.Timestamp(until):%H:%M:%S}")
+        if until is not None
+        else ""
+    )
     n = seg["task_id"].nunique()
     return time_rows_layout(
         fig,
-        title=f"Task lifecycle over simulated time{when} ({n} task(s))",
-        y_title="task (family #n, in creation order)",
+        title=_("Task lifecycle over simulated time{as_of} ({n} task(s))").format(as_of=as_of, n=n),
+        y_title=_("task (family #n, in creation order)"),
         rows=labels,
-        empty_text=None if labels else "no tasks yet",
+        empty_text=None if labels else _("no tasks yet"),
         base_height=220,
         per_row=26,
         barmode="overlay",

@@ -8,6 +8,7 @@ from datetime import datetime
 import pandas as pd
 import plotly.graph_objects as go
 
+from ..i18n import _
 from ..palette import ROLE, TEMPLATE
 from .rows import time_rows_layout
 
@@ -33,14 +34,14 @@ def event_timeline_figure(source, until: datetime | None = None) -> go.Figure:
     kinds = list(dict.fromkeys(ev["kind"].astype(str)))  # first-seen order: reads top-down
     fig = go.Figure(layout={"template": TEMPLATE})
     styles = {
-        "input": ("inputs (API calls, clock, lab actions)", "circle-open", ROLE["input"]),
-        "fact": ("facts (what changed)", "diamond", ROLE["fact"]),
+        "input": (_("inputs (API calls, clock, lab actions)"), "circle-open", ROLE["input"]),
+        "fact": (_("facts (what changed)"), "diamond", ROLE["fact"]),
     }
     for origin, (name, symbol, color) in styles.items():
         part = ev[ev["origin"].astype(str) == origin]
         hover = [
-            f"#{s} {k} at {t:%Y-%m-%d %H:%M:%S} UTC"
-            + (f"<br>cluster: {c}" if isinstance(c, str) else "")
+            _("#{seq} {kind} at {time} UTC").format(seq=s, kind=k, time=f"{t:%Y-%m-%d %H:%M:%S}")
+            + ("<br>" + _("cluster: {cluster}").format(cluster=c) if isinstance(c, str) else "")
             + (f"<br>{r}" if isinstance(r, str) else "")
             + f"<br>{_detail(d)}"
             for s, k, t, c, r, d in zip(
@@ -66,10 +67,10 @@ def event_timeline_figure(source, until: datetime | None = None) -> go.Figure:
         )
     return time_rows_layout(
         fig,
-        title=f"Lab events over simulated time ({len(ev)} events)",
-        y_title="event kind",
+        title=_("Lab events over simulated time ({n} events)").format(n=len(ev)),
+        y_title=_("event kind"),
         rows=kinds,
-        empty_text="no events yet" if ev.empty else None,
+        empty_text=_("no events yet") if ev.empty else None,
         base_height=180,
         per_row=28,
     )

@@ -8,6 +8,7 @@ from typing import Any
 
 import plotly.graph_objects as go
 
+from ..i18n import _
 from ..palette import ROLE, TEMPLATE
 from .cost import (
     _color,
@@ -29,8 +30,8 @@ UTIL_STEPS = 21  # 0 %, 5 %, ... 100 %
 def _util_summary(cmp) -> str:
     return "; ".join(
         f"{t} "
-        + ("n/a (does not fit)" if be is None else f"{100 * be:.1f} %")
-        + (" (Fargate always cheaper)" if be is not None and be > 1 else "")
+        + (_("n/a (does not fit)") if be is None else f"{100 * be:.1f} %")
+        + (_(" (Fargate always cheaper)") if be is not None and be > 1 else "")
         for t, be in cmp.break_even_utilization.items()
     )
 
@@ -48,9 +49,11 @@ def utilization_traces(cmp, slots: int | None = None) -> list[dict]:
         {
             "x": xs,
             "y": [f_full * x / 100 for x in xs],
-            "name": f"Fargate, {count} tasks",
-            "hovertemplate": f"Fargate: {count} tasks running %{{x:.0f}} % of the time<br>"
-            f"$%{{y:,.2f}} for {period}<extra></extra>",
+            "name": _("Fargate, {n} tasks").format(n=count),
+            "hovertemplate": _(
+                "Fargate: {n} tasks running %{{x:.0f}} % of the time<br>$%{{y:,.2f}} for {period}"
+            ).format(n=count, period=period)
+            + "<extra></extra>",
             "visible": True,
         }
     ]
@@ -73,11 +76,16 @@ def utilization_traces(cmp, slots: int | None = None) -> list[dict]:
             {
                 "x": xs if ec2 is not None else [],
                 "y": [ec2] * len(xs) if ec2 is not None else [],
-                "name": f"EC2 {t}: {n} instance(s), {_money(ec2)} however busy"
+                "name": _("EC2 {instance_type}: {n} instance(s), {cost} however busy").format(
+                    instance_type=t, n=n, cost=_money(ec2)
+                )
                 if ec2 is not None
-                else f"EC2 {t}: the task does not fit",
-                "hovertemplate": f"EC2 {t}: {n} instance(s) for {count} tasks<br>"
-                f"$%{{y:,.2f}} for {period} at any utilisation<extra></extra>",
+                else _("EC2 {instance_type}: the task does not fit").format(instance_type=t),
+                "hovertemplate": _(
+                    "EC2 {instance_type}: {n} instance(s) for {tasks} tasks<br>"
+                    "$%{{y:,.2f}} for {period} at any utilisation"
+                ).format(instance_type=t, n=n, tasks=count, period=period)
+                + "<extra></extra>",
                 "visible": True,
             }
         )
@@ -88,15 +96,17 @@ def utilization_traces(cmp, slots: int | None = None) -> list[dict]:
                 "x": [100 * be] if shown else [],
                 "y": [ec2] if shown else [],
                 "text": [f"{100 * be:.0f} %"] if shown else [],
-                "name": f"break-even {t}: "
-                + (
-                    f"{100 * be:.1f} % of the time"
+                "name": _("break-even {instance_type}: {where}").format(
+                    instance_type=t,
+                    where=_("{share} % of the time").format(share=f"{100 * be:.1f}")
                     if shown
-                    else ("none: Fargate is cheaper even at 100 %" if be else "none")
+                    else (_("none: Fargate is cheaper even at 100 %") if be else _("none")),
                 ),
                 "hovertext": [
-                    f"{t}: above {100 * be:.1f} % of the time, {n} EC2 instance(s) cost less "
-                    f"than {count} Fargate tasks"
+                    _(
+                        "{instance_type}: above {share} % of the time, {n} EC2 instance(s) cost "
+                        "less than {tasks} Fargate tasks"
+                    ).format(instance_type=t, share=f"{100 * be:.1f}", n=n, tasks=count)
                 ]
                 if shown
                 else [],
@@ -111,18 +121,24 @@ def utilization_layout(cmp) -> dict:
     u = 100 * w["utilization"]
     return {
         "title": {
-            "text": f"Fargate vs EC2 over {_period(w['hours'])}: {w['count']} tasks, cost "
-            f"against utilisation<br><sub>{_workload_text(cmp)}<br>Fargate bills only the "
-            "hours tasks run, EC2 the instances whether or not tasks run.<br>Break-even (star): "
-            f"{_util_summary(cmp)}</sub>"
+            "text": _("Fargate vs EC2 over {period}: {n} tasks, cost against utilisation").format(
+                period=_period(w["hours"]), n=w["count"]
+            )
+            + f"<br><sub>{_workload_text(cmp)}<br>"
+            + _(
+                "Fargate bills only the hours tasks run, EC2 the instances whether or not tasks run."
+            )
+            + "<br>"
+            + _("Break-even (star): {summary}").format(summary=_util_summary(cmp))
+            + "</sub>"
         },
         "xaxis": {
-            "title": {"text": "share of the hours the tasks run (%)"},
+            "title": {"text": _("share of the hours the tasks run (%)")},
             "range": [0, 104],
             "ticksuffix": " %",
         },
         "yaxis": {
-            "title": {"text": f"cost over {w['hours']:g} h (USD)"},
+            "title": {"text": _("cost over {hours} h (USD)").format(hours=f"{w['hours']:g}")},
             "rangemode": "tozero",
             "tickprefix": "$",
         },
@@ -142,7 +158,7 @@ def utilization_layout(cmp) -> dict:
         "annotations": [
             caption_annotation(comparison_caption(cmp)),
             {
-                "text": f"chosen: {u:.0f} %",
+                "text": _("chosen: {share} %").format(share=f"{u:.0f}"),
                 "x": u,
                 "xref": "x",
                 "y": 1,

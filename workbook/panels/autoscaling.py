@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 
 from ..aws import Outcome
 from ..charts.autoscaling import activity_points, scaling_figure, scaling_layout, scaling_traces
+from ..i18n import _
 from ..views.autoscaling import scaling_history
 from .base import Panel, header, sync_figure
 
@@ -22,8 +23,11 @@ class ScalingPanel(Panel):
     ``ramp_s`` seconds and holds it), :meth:`advance`, :meth:`refresh`. :attr:`figure` is the
     ``go.FigureWidget``; :attr:`history` the per-minute table it draws."""
 
-    title = "Service auto scaling panel"
     css_class = "ecslab-scaling-panel"
+
+    @property
+    def title(self) -> str:
+        return _("Service auto scaling panel")
 
     def __init__(
         self,
@@ -40,10 +44,17 @@ class ScalingPanel(Panel):
         self.noise = noise
         self.start = lab.now
         self.slider = w.IntSlider(
-            value=0, min=0, max=max_rps, step=10, description="load (rps)", continuous_update=False
+            value=0,
+            min=0,
+            max=max_rps,
+            step=10,
+            description=_("load (rps)"),
+            continuous_update=False,
         )
-        self.step = w.Dropdown(options=["1m", "5m", "10m", "30m"], value=step, description="step")
-        self.go = w.Button(description="advance", icon="forward")
+        self.step = w.Dropdown(
+            options=["1m", "5m", "10m", "30m"], value=step, description=_("step")
+        )
+        self.go = w.Button(description=_("advance"), icon="forward")
         self.go.on_click(lambda _b: self.advance(self.step.value))
         self.slider.observe(self._slid, names="value")
         self.history = scaling_history(lab, cluster, service, self.start)
@@ -57,7 +68,11 @@ class ScalingPanel(Panel):
             ]
         )
         self._mark()
-        self.show(Outcome(True, f"service {service}: move the slider, then advance"))
+        self.show(
+            Outcome(
+                True, _("service {service}: move the slider, then advance").format(service=service)
+            )
+        )
 
     def _slid(self, change) -> None:
         if not self._holding:
@@ -75,18 +90,36 @@ class ScalingPanel(Panel):
         )
         with self._hold():
             self.slider.value = int(rps)
-        return self.show(Outcome(True, f"load ramps to {rps:g} requests/s over {ramp_s} s"))
+        return self.show(
+            Outcome(
+                True,
+                _("load ramps to {rps} requests/s over {seconds} s").format(
+                    rps=f"{rps:g}", seconds=ramp_s
+                ),
+            )
+        )
 
     def advance(self, duration: str = "10m") -> Outcome:
         self.lab.advance(duration)
         self.refresh()
         last = self.history.iloc[-1]
-        cpu = "no datapoint" if pd.isna(last["cpu"]) else f"CPU {last['cpu']:.0f} %"
+        cpu = (
+            _("no datapoint")
+            if pd.isna(last["cpu"])
+            else _("CPU {cpu} %").format(cpu=f"{last['cpu']:.0f}")
+        )
         return self.show(
             Outcome(
                 True,
-                f"{self.lab.now:%H:%M} UTC: {last['load_rps']:.0f} requests/s, {cpu}, "
-                f"desired {last['desired']}, running {last['running']}",
+                _(
+                    "{time} UTC: {rps} requests/s, {cpu}, desired {desired}, running {running}"
+                ).format(
+                    time=f"{self.lab.now:%H:%M}",
+                    rps=f"{last['load_rps']:.0f}",
+                    cpu=cpu,
+                    desired=last["desired"],
+                    running=last["running"],
+                ),
             )
         )
 

@@ -9,6 +9,7 @@ from typing import Any
 import ipywidgets as w
 
 from ..aws import Outcome
+from ..i18n import _
 from ..palette import ROLE
 from .snapshot import snapshot_html
 
@@ -18,6 +19,8 @@ __all__ = ["Panel"]
 class Panel:
     """Base of the panels. Subclasses build ``self.widget`` (the root) and call ``show(outcome)``."""
 
+    #: English name of the panel; subclasses override :attr:`title` as a property that
+    #: translates it when read (the language is chosen after import, in the lesson's first cell).
     title = "panel"
     #: CSS class of the root widget: a stable hook for browser tests and user stylesheets.
     css_class = "ecslab-panel"
@@ -66,7 +69,9 @@ class Panel:
         bundle = self.widget._repr_mimebundle_(**kwargs)
         data = bundle[0] if isinstance(bundle, tuple) else bundle
         # The widget's own text repr embeds random model/trace ids; say what it is instead.
-        data["text/plain"] = f"{self.title} (an interactive panel: run the cell to use it)"
+        data["text/plain"] = _("{title} (an interactive panel: run the cell to use it)").format(
+            title=self.title
+        )
         # A static reader (no widget state is saved) shows this snapshot instead of the widget.
         data["text/html"] = self.snapshot()
         return bundle

@@ -12,6 +12,7 @@ from ecslab import breakit
 from ecslab.core.checks import CheckResult
 
 from ..aws import Outcome, client
+from ..i18n import _
 from .base import Panel, header
 
 __all__ = ["BreakItPanel", "WhyNotPlacedPanel"]
@@ -28,8 +29,11 @@ class BreakItPanel(Panel):
     diagnosis questions appear; Hint 1 / Hint 2 (recorded in the lab) and Check. Methods:
     :meth:`start`, :meth:`hint`, :meth:`check`, :meth:`refresh`."""
 
-    title = "Break-it panel"
     css_class = "ecslab-breakit"
+
+    @property
+    def title(self) -> str:
+        return _("Break-it panel")
 
     def __init__(self, lab, scenario: str | int | None = None) -> None:
         super().__init__()
@@ -37,12 +41,17 @@ class BreakItPanel(Panel):
         options = [(_label(s), s.slug) for s in breakit.available()]
         first = breakit.get(scenario).slug if scenario is not None else options[0][1]
         self.scenario = w.Dropdown(
-            options=options, value=first, description="Scenario", layout=w.Layout(width="520px")
+            options=options,
+            value=first,
+            description=_("Scenario"),
+            layout=w.Layout(width="520px"),
         )
-        self.variant = w.Dropdown(description="Variant")
-        self.start_button = w.Button(description="Start (instructor)", button_style="warning")
-        self.hint_buttons = {level: w.Button(description=f"Hint {level}") for level in (1, 2)}
-        self.check_button = w.Button(description="Check", button_style="primary")
+        self.variant = w.Dropdown(description=_("Variant"))
+        self.start_button = w.Button(description=_("Start (instructor)"), button_style="warning")
+        self.hint_buttons = {
+            level: w.Button(description=_("Hint {level}").format(level=level)) for level in (1, 2)
+        }
+        self.check_button = w.Button(description=_("Check"), button_style="primary")
         self.brief_html = w.HTML()
         self.hint_html = w.HTML()
         self.check_html = w.HTML()
@@ -54,7 +63,7 @@ class BreakItPanel(Panel):
         self._variants()
         self.widget = w.VBox(
             [
-                header("Break-it labs: start a scenario, diagnose it, fix it, check it"),
+                header(_("Break-it labs: start a scenario, diagnose it, fix it, check it")),
                 w.HBox([self.scenario, self.variant]),
                 w.HBox([self.start_button, *self.hint_buttons.values(), self.check_button]),
                 self.status,
@@ -72,7 +81,9 @@ class BreakItPanel(Panel):
 
     def _variants(self) -> None:
         s = self.selected
-        self.variant.options = [(SEED_CHOICE, None)] + [(v, v) for v in s.variants]
+        self.variant.options = [(_("(the lab's seed chooses)"), None)] + [
+            (v, v) for v in s.variants
+        ]
         self.variant.value = None
 
     # -- actions ---------------------------------------------------------------------------------
@@ -83,7 +94,9 @@ class BreakItPanel(Panel):
             chosen = breakit.get(scenario) if scenario is not None else self.selected
             if variant is not None and variant not in chosen.variants:
                 raise ValueError(
-                    f"scenario {chosen.slug} has variants {list(chosen.variants)}, not {variant!r}"
+                    _("scenario {slug} has variants {variants}, not {variant}").format(
+                        slug=chosen.slug, variants=list(chosen.variants), variant=repr(variant)
+                    )
                 )
         except (KeyError, ValueError) as exc:
             return self.show(Outcome(False, str(exc).strip('"')))
@@ -99,16 +112,25 @@ class BreakItPanel(Panel):
         self.hint_html.value = ""
         self.check_html.value = ""
         self.refresh()
-        return self.show(Outcome(True, f"scenario {s.number} started ({s.variant(self.lab)})"))
+        return self.show(
+            Outcome(
+                True,
+                _("scenario {number} started ({variant})").format(
+                    number=s.number, variant=s.variant(self.lab)
+                ),
+            )
+        )
 
     def hint(self, level: int = 1) -> str:
         s = self.selected
         if s.variant(self.lab) is None:
-            self.show(Outcome(False, "start the scenario first"))
+            self.show(Outcome(False, _("start the scenario first")))
             return ""
         text = s.hint(self.lab, level)
-        self.hint_html.value = f"<b>Hint {level}:</b> {html.escape(text)}"
-        self.show(Outcome(True, f"hint {level} shown (recorded in the lab)"))
+        self.hint_html.value = "<b>{}</b> {}".format(
+            _("Hint {level}:").format(level=level), html.escape(text)
+        )
+        self.show(Outcome(True, _("hint {level} shown (recorded in the lab)").format(level=level)))
         return text
 
     def check(self) -> CheckResult:
@@ -122,13 +144,15 @@ class BreakItPanel(Panel):
         started = s.variant(self.lab)
         questions = "".join(f"<li>{html.escape(q)}</li>" for q in s.questions)
         symptom = (
-            f"<div><b>What you see:</b> <code>{html.escape(s.symptom(self.lab))}</code></div>"
+            "<div><b>{}</b> <code>{}</code></div>".format(
+                _("What you see:"), html.escape(s.symptom(self.lab))
+            )
             if started
-            else "<div><i>Not started in this lab.</i></div>"
+            else "<div><i>{}</i></div>".format(_("Not started in this lab."))
         )
         self.brief_html.value = (
             f"<div><b>{html.escape(_label(s))}</b></div><div>{html.escape(s.brief)}</div>"
-            f"{symptom}<div><b>Diagnose:</b><ul>{questions}</ul></div>"
+            f"{symptom}<div><b>{_('Diagnose:')}</b><ul>{questions}</ul></div>"
         )
 
     @property
@@ -137,7 +161,7 @@ class BreakItPanel(Panel):
         s = self.selected
         lines = [_label(s), s.brief]
         if s.variant(self.lab):
-            lines.append("What you see: " + s.symptom(self.lab))
+            lines.append(_("What you see:") + " " + s.symptom(self.lab))
         return "\n".join(lines)
 
 
@@ -145,20 +169,23 @@ class WhyNotPlacedPanel(Panel):
     """A cluster and (optionally) a task family; Refresh shows every container instance, the
     filter that rejected it in the last placement and the words ECS uses. :attr:`table`."""
 
-    title = "Why not placed? panel"
     css_class = "ecslab-why-not-placed"
+
+    @property
+    def title(self) -> str:
+        return _("Why not placed? panel")
 
     def __init__(self, lab, cluster: str | None = None, family: str | None = None) -> None:
         super().__init__()
         self.lab = lab
-        self.cluster = w.Dropdown(description="Cluster")
-        self.family = w.Dropdown(description="Family")
-        self.refresh_button = w.Button(description="Refresh")
+        self.cluster = w.Dropdown(description=_("Cluster"))
+        self.family = w.Dropdown(description=_("Family"))
+        self.refresh_button = w.Button(description=_("Refresh"))
         self.table_html = w.HTML()
         self.refresh_button.on_click(lambda _b: self.refresh())
         self.widget = w.VBox(
             [
-                header("Why not placed? Every instance and the filter that rejected it"),
+                header(_("Why not placed? Every instance and the filter that rejected it")),
                 w.HBox([self.cluster, self.family, self.refresh_button]),
                 self.status,
                 self.table_html,
@@ -176,7 +203,7 @@ class WhyNotPlacedPanel(Panel):
             self.cluster.options = names
             if cluster in names:
                 self.cluster.value = cluster
-            self.family.options = [("(last placement)", None)] + [(f, f) for f in fams]
+            self.family.options = [(_("(last placement)"), None)] + [(f, f) for f in fams]
             self.family.value = family if family in fams else None
 
     @property
@@ -190,10 +217,17 @@ class WhyNotPlacedPanel(Panel):
             self._options(cluster or self.cluster.value, family)
         rows = self.table
         if rows.empty:
-            self.table_html.value = "<i>No placement in this cluster yet.</i>"
-            self.show(Outcome(True, "no placement to explain"))
+            self.table_html.value = "<i>{}</i>".format(_("No placement in this cluster yet."))
+            self.show(Outcome(True, _("no placement to explain")))
             return rows
         rejected = int((rows["filter"] != "").sum())
         self.table_html.value = rows.to_html(escape=True, border=0, index=False)
-        self.show(Outcome(True, f"{rejected} of {len(rows)} instance(s) rejected the task"))
+        self.show(
+            Outcome(
+                True,
+                _("{rejected} of {n} instance(s) rejected the task").format(
+                    rejected=rejected, n=len(rows)
+                ),
+            )
+        )
         return rows

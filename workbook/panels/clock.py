@@ -23,6 +23,7 @@ import ipywidgets as w
 from ecslab.core.clock import parse_duration
 
 from ..aws import Outcome
+from ..i18n import _, when
 from ..views.placement import unsteady
 from .base import Panel, header
 
@@ -39,7 +40,7 @@ def _since(delta: timedelta) -> str:
     s = int(delta.total_seconds())
     h, rem = divmod(s, 3600)
     m, sec = divmod(rem, 60)
-    return f"{h}h {m:02d}m {sec:02d}s"
+    return _("{h}h {m:02d}m {s:02d}s").format(h=h, m=m, s=sec)
 
 
 class ClockPanel(Panel):
@@ -47,8 +48,11 @@ class ClockPanel(Panel):
     (:meth:`until_steady`), play/pause at a speed (:meth:`play`, :meth:`pause`, :meth:`tick`),
     and the time shown. ``on_change`` callbacks run after every move (panels redraw there)."""
 
-    title = "Clock panel"
     css_class = "ecslab-clock-panel"
+
+    @property
+    def title(self) -> str:
+        return _("Clock panel")
 
     def __init__(self, lab, speed: str = "10 s/s") -> None:
         super().__init__()
@@ -58,15 +62,16 @@ class ClockPanel(Panel):
         self.buttons = {label: w.Button(description=label) for label in STEPS}
         for label, button in self.buttons.items():
             button.on_click(lambda _b, s=STEPS[label]: self.advance(s))
-        self.steady_button = w.Button(description="until steady").add_class("ecslab-clock-steady")
+        self.steady_button = w.Button(description=_("until steady"))
+        self.steady_button.add_class("ecslab-clock-steady")
         self.steady_button.on_click(lambda _b: self.until_steady())
-        self.speed = w.Dropdown(options=list(SPEEDS), value=speed, description="Speed")
+        self.speed = w.Dropdown(options=list(SPEEDS), value=speed, description=_("Speed"))
         self.player = w.Play(value=0, min=0, max=10**9, step=1, interval=1000, show_repeat=False)
         self.player.add_class("ecslab-clock-play")
         self.player.observe(self._beat, names="value")
         self.widget = w.VBox(
             [
-                header("Simulated clock"),
+                header(_("Simulated clock")),
                 self.now_label,
                 w.HBox(list(self.buttons.values()) + [self.steady_button]),
                 w.HBox([self.player, self.speed]),
@@ -79,14 +84,18 @@ class ClockPanel(Panel):
     @property
     def now_text(self) -> str:
         now = self.lab.now
-        return f"{now:%Y-%m-%d %H:%M:%S} UTC ({_since(now - self.lab.start)} since the lab started)"
+        return _("{time} UTC ({elapsed} since the lab started)").format(
+            time=when(now), elapsed=_since(now - self.lab.start)
+        )
 
     @property
     def playing(self) -> bool:
         return bool(self.player.playing)
 
     def refresh(self) -> None:
-        self.now_label.value = f"Simulated time: <code>{self.now_text}</code>"
+        self.now_label.value = _("Simulated time: {time}").format(
+            time=f"<code>{self.now_text}</code>"
+        )
 
     def _moved(self) -> None:
         self.refresh()
@@ -102,7 +111,14 @@ class ClockPanel(Panel):
             self.show(Outcome(False, str(exc)))
             return self.lab.now
         self._moved()
-        self.show(Outcome(True, f"advanced {_since(now - before)} to {now:%H:%M:%S} UTC"))
+        self.show(
+            Outcome(
+                True,
+                _("advanced {elapsed} to {time} UTC").format(
+                    elapsed=_since(now - before), time=f"{now:%H:%M:%S}"
+                ),
+            )
+        )
         return now
 
     def until_steady(
@@ -117,21 +133,30 @@ class ClockPanel(Panel):
         while True:
             moving = unsteady(lab)
             if not moving:
-                why = "steady: every task RUNNING or STOPPED, no instance registering"
+                why = _("steady: every task RUNNING or STOPPED, no instance registering")
                 break
             due = lab.clock.peek()
             if due is None or due - lab.now > within:
-                why = f"nothing due within {_since(within)}: {len(moving)} still in between"
+                why = _("nothing due within {within}: {n} still in between").format(
+                    within=_since(within), n=len(moving)
+                )
                 break
             if due - start > limit or jumps >= _MAX_JUMPS:
-                why = f"stopped after {_since(lab.now - start)}: {len(moving)} still in between"
+                why = _("stopped after {elapsed}: {n} still in between").format(
+                    elapsed=_since(lab.now - start), n=len(moving)
+                )
                 break
             lab.advance_to(max(due, lab.now))
             jumps += 1
         if lab.now != start:
             self._moved()
         return self.show(
-            Outcome(True, f"advanced {_since(lab.now - start)} to {lab.now:%H:%M:%S} UTC; {why}")
+            Outcome(
+                True,
+                _("advanced {elapsed} to {time} UTC; {why}").format(
+                    elapsed=_since(lab.now - start), time=f"{lab.now:%H:%M:%S}", why=why
+                ),
+            )
         )
 
     # -- play / pause --------------------------------------------------------------------------------

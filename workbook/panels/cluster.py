@@ -6,6 +6,7 @@ import ipywidgets as w
 import pandas as pd
 
 from ..aws import Outcome, attempt, client
+from ..i18n import _
 from ..views.tables import clusters_table
 from .base import Panel, header
 
@@ -37,14 +38,18 @@ class ClusterConsole:
 
         def said(resp: dict) -> str:
             c = resp["cluster"]
-            return f"cluster {c['clusterName']} is {c['status']}: {c['clusterArn']}"
+            return _("cluster {name} is {status}: {arn}").format(
+                name=c["clusterName"], status=c["status"], arn=c["clusterArn"]
+            )
 
         return attempt(lambda: self.ecs.create_cluster(**kwargs), said)
 
     def delete(self, name: str) -> Outcome:
         def said(resp: dict) -> str:
             c = resp["cluster"]
-            return f"cluster {c['clusterName']} is {c['status']} (deleted)"
+            return _("cluster {name} is {status} (deleted)").format(
+                name=c["clusterName"], status=c["status"]
+            )
 
         return attempt(lambda: self.ecs.delete_cluster(cluster=name), said)
 
@@ -55,23 +60,27 @@ class ClusterConsole:
 class ClusterPanel(Panel):
     """A name box, a Container Insights choice, Create; a cluster list with Delete; the table."""
 
-    title = "Cluster panel"
     css_class = "ecslab-cluster-panel"
+
+    @property
+    def title(self) -> str:
+        return _("Cluster panel")
 
     def __init__(self, lab) -> None:
         super().__init__()
         self.console = ClusterConsole(lab)
-        self.name = w.Text(value="MyCluster", description="Name", placeholder="default")
+        self.name = w.Text(value="MyCluster", description=_("Name"), placeholder="default")
+        # The options are the values AWS takes (containerInsights setting): they stay English.
         self.insights = w.Dropdown(options=INSIGHTS, value="disabled", description="Insights")
-        self.create_button = w.Button(description="Create cluster", button_style="primary")
-        self.clusters = w.Dropdown(options=[], description="Cluster")
-        self.delete_button = w.Button(description="Delete cluster", button_style="danger")
+        self.create_button = w.Button(description=_("Create cluster"), button_style="primary")
+        self.clusters = w.Dropdown(options=[], description=_("Cluster"))
+        self.delete_button = w.Button(description=_("Delete cluster"), button_style="danger")
         self.table_html = w.HTML().add_class("ecslab-cluster-table")
         self.create_button.on_click(lambda _b: self.create())
         self.delete_button.on_click(lambda _b: self.delete())
         self.widget = w.VBox(
             [
-                header("ECS clusters"),
+                header(_("ECS clusters")),
                 w.HBox([self.name, self.insights, self.create_button]),
                 w.HBox([self.clusters, self.delete_button]),
                 self.status,
@@ -93,7 +102,7 @@ class ClusterPanel(Panel):
         self.clusters.options = names
         self.clusters.value = keep if keep is not None else (names[0] if names else None)
         if rows.empty:
-            self.table_html.value = "<i>No clusters yet.</i>"
+            self.table_html.value = "<i>{}</i>".format(_("No clusters yet."))
         else:
             show = rows[["status", "containerInsights", "tags", "instances", "running", "services"]]
             self.table_html.value = show.to_html(escape=True, border=0)
@@ -117,7 +126,7 @@ class ClusterPanel(Panel):
         """DeleteCluster for ``name`` (default: the cluster chosen in the list)."""
         target = name if name is not None else self.clusters.value
         if not target:
-            return self.show(Outcome(False, "choose a cluster to delete"))
+            return self.show(Outcome(False, _("choose a cluster to delete")))
         out = self.console.delete(target)
         self.refresh()
         return self.show(out)

@@ -19,6 +19,7 @@ from ..charts.utilization import (
     utilization_layout,
     utilization_traces,
 )
+from ..i18n import _, money
 from ..views.capacity import task_label
 from ..views.costs import comparison_table
 from ..views.taskdefs import fargate_sizes
@@ -34,6 +35,16 @@ FARGATE_RATES = {
     "On-Demand arm64 (Graviton)": ("arm64", "on_demand"),
     "Spot x86_64 (unverified price)": ("x86_64", "spot"),
 }
+
+
+def fargate_rate_labels() -> list[tuple[str, str]]:
+    """(label in the reader's language, key of :data:`FARGATE_RATES`) for the dropdown."""
+    labels = (
+        _("On-Demand x86_64"),
+        _("On-Demand arm64 (Graviton)"),
+        _("Spot x86_64 (unverified price)"),
+    )
+    return list(zip(labels, FARGATE_RATES, strict=True))
 
 
 def _size_options() -> list[tuple[str, tuple[int, int]]]:
@@ -52,7 +63,9 @@ class CostExplorer(Panel):
     ``Comparison`` on the charts, :attr:`table` its rows at the chosen count (money to the cent),
     :attr:`count_figure` and :attr:`utilization_figure` the ``go.FigureWidget`` s."""
 
-    title = "Fargate vs EC2 cost explorer"
+    @property
+    def title(self) -> str:
+        return _("Fargate vs EC2 cost explorer")
 
     def __init__(
         self,
@@ -76,29 +89,30 @@ class CostExplorer(Panel):
         if (task_cpu, task_memory) not in values:
             sizes.append(
                 (
-                    task_label(task_cpu, task_memory) + " (not a Fargate size)",
+                    _("{size} (not a Fargate size)").format(size=task_label(task_cpu, task_memory)),
                     (task_cpu, task_memory),
                 )
             )
         self.size = w.Dropdown(
-            options=sizes, value=(task_cpu, task_memory), description="Task size"
+            options=sizes, value=(task_cpu, task_memory), description=_("Task size")
         )
-        self.count = w.IntSlider(value=count, min=1, max=100, description="Tasks")
+        self.count = w.IntSlider(value=count, min=1, max=100, description=_("Tasks"))
         self.types = w.SelectMultiple(
             options=list(catalog.instance_types().index),
             value=tuple(instance_types),
-            description="EC2 types",
+            description=_("EC2 types"),
             rows=8,
         )
         self.utilization = w.IntSlider(
-            value=round(100 * utilization), min=1, max=100, description="Runs (%)"
+            value=round(100 * utilization), min=1, max=100, description=_("Runs (%)")
         )
         self.network = w.ToggleButtons(options=["awsvpc", "bridge"], value=network_mode)
-        self.trunking = w.Checkbox(value=bool(trunking), description="ENI trunking on")
+        self.trunking = w.Checkbox(value=bool(trunking), description=_("ENI trunking on"))
         rate = next((k for k, v in FARGATE_RATES.items() if v == (arch, capacity)), None)
         if rate is None:
             raise ValueError(f"no Fargate rate choice for {arch}/{capacity}")
-        self.fargate = w.Dropdown(options=list(FARGATE_RATES), value=rate, description="Fargate")
+        # Labels in the reader's language; the value stays the English key of FARGATE_RATES.
+        self.fargate = w.Dropdown(options=fargate_rate_labels(), value=rate, description="Fargate")
         controls = (
             self.size,
             self.count,
@@ -138,7 +152,7 @@ class CostExplorer(Panel):
     def _compute(self):
         types = list(self.types.value)
         if not 1 <= len(types) <= MAX_TYPES:
-            raise ValueError(f"choose 1 to {MAX_TYPES} EC2 instance types")
+            raise ValueError(_("choose 1 to {n} EC2 instance types").format(n=MAX_TYPES))
         cpu, memory = self.size.value
         arch, capacity = FARGATE_RATES[self.fargate.value]
         return self.lab.compare_launch_types(
@@ -159,14 +173,18 @@ class CostExplorer(Panel):
     def set_task(self, cpu: int, memory: int) -> pd.DataFrame:
         """Task size in CPU units (1024 = 1 vCPU) and MiB (a Fargate size)."""
         if (cpu, memory) not in [v for _, v in self.size.options]:
-            return self._refuse(f"{task_label(cpu, memory)} is not a Fargate task size")
+            return self._refuse(
+                _("{size} is not a Fargate task size").format(size=task_label(cpu, memory))
+            )
         with self._hold():
             self.size.value = (cpu, memory)
         return self.update()
 
     def set_count(self, count: int) -> pd.DataFrame:
         if not self.count.min <= count <= self.count.max:
-            return self._refuse(f"tasks: {self.count.min} to {self.count.max}")
+            return self._refuse(
+                _("tasks: {low} to {high}").format(low=self.count.min, high=self.count.max)
+            )
         with self._hold():
             self.count.value = int(count)
         return self.update()
@@ -175,9 +193,9 @@ class CostExplorer(Panel):
         types = tuple(types)
         unknown = [t for t in types if t not in self.types.options]
         if unknown:
-            return self._refuse(f"not in the catalog: {', '.join(unknown)}")
+            return self._refuse(_("not in the catalog: {types}").format(types=", ".join(unknown)))
         if not 1 <= len(types) <= MAX_TYPES:
-            return self._refuse(f"choose 1 to {MAX_TYPES} EC2 instance types")
+            return self._refuse(_("choose 1 to {n} EC2 instance types").format(n=MAX_TYPES))
         with self._hold():
             self.types.value = types
         return self.update()
@@ -185,7 +203,7 @@ class CostExplorer(Panel):
     def set_utilization(self, percent: float) -> pd.DataFrame:
         """Share of the hours the tasks run, in % (1 to 100)."""
         if not 1 <= percent <= 100:
-            return self._refuse("utilisation is a share of the hours: 1 to 100 %")
+            return self._refuse(_("utilisation is a share of the hours: 1 to 100 %"))
         with self._hold():
             self.utilization.value = round(percent)
         return self.update()
@@ -193,7 +211,9 @@ class CostExplorer(Panel):
     def set_network(self, mode: str, trunking: bool | None = None) -> pd.DataFrame:
         """``awsvpc`` (one ENI per task; trunking raises the limit) or ``bridge``."""
         if mode not in self.network.options:
-            return self._refuse(f"network mode: one of {', '.join(self.network.options)}")
+            return self._refuse(
+                _("network mode: one of {modes}").format(modes=", ".join(self.network.options))
+            )
         with self._hold():
             self.network.value = mode
             if trunking is not None:
@@ -203,7 +223,11 @@ class CostExplorer(Panel):
     def set_fargate(self, arch: str = "x86_64", capacity: str = "on_demand") -> pd.DataFrame:
         label = next((k for k, v in FARGATE_RATES.items() if v == (arch, capacity)), None)
         if label is None:
-            return self._refuse(f"ecslab ships no Fargate {capacity} price for {arch}")
+            return self._refuse(
+                _("ecslab ships no Fargate {capacity} price for {arch}").format(
+                    capacity=capacity, arch=arch
+                )
+            )
         with self._hold():
             self.fargate.value = label
         return self.update()
@@ -241,10 +265,15 @@ class CostExplorer(Panel):
         parts = []
         for t, be in cmp.break_even_count.items():
             row = self.table[self.table["instance_type"] == t].iloc[0]
-            ec2 = "does not fit" if pd.isna(row["ec2_usd"]) else f"${row['ec2_usd']:,.2f}"
+            ec2 = _("does not fit") if pd.isna(row["ec2_usd"]) else money(row["ec2_usd"])
+            even = _("{n} tasks").format(n=be) if be is not None else _("none")
             parts.append(
-                f"{t}: {n} tasks cost {ec2} on EC2 vs ${row['fargate_usd']:,.2f} on Fargate, "
-                f"break-even {f'{be} tasks' if be is not None else 'none'}"
+                _(
+                    "{instance_type}: {n} tasks cost {ec2} on EC2 vs {fargate} on Fargate, "
+                    "break-even {even}"
+                ).format(
+                    instance_type=t, n=n, ec2=ec2, fargate=money(row["fargate_usd"]), even=even
+                )
             )
         self.show(Outcome(True, "; ".join(parts)))
 

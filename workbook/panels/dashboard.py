@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 from ..aws import Outcome
 from ..charts.placement import placement_figure
 from ..charts.task_timeline import task_timeline_figure
+from ..i18n import _
 from ..progress import advance_with_progress
 from ..views.console import Console
 from .base import Panel, header, sync_figure
@@ -17,22 +18,27 @@ __all__ = ["ConsoleDashboard"]
 
 
 def _html(df) -> str:
-    return "<em>none</em>" if df.empty else df.to_html(index=df.index.name is not None, border=0)
+    if df.empty:
+        return "<em>{}</em>".format(_("none"))
+    return df.to_html(index=df.index.name is not None, border=0)
 
 
 class ConsoleDashboard(Panel):
-    title = "console dashboard"
     css_class = "ecslab-dashboard"
+
+    @property
+    def title(self) -> str:
+        return _("console dashboard")
 
     def __init__(self, lab, cluster: str | None = None) -> None:
         super().__init__()
         self.lab = lab
         self.console = Console(lab, cluster)
-        self.cluster = w.Dropdown(description="cluster")
+        self.cluster = w.Dropdown(description=_("cluster"))
         self.cluster.observe(
             lambda ch: self.select(ch["new"]) if ch["new"] else None, names="value"
         )
-        self.refresh_button = w.Button(description="Refresh")
+        self.refresh_button = w.Button(description=_("Refresh"))
         self.refresh_button.on_click(lambda _: self.refresh())
         self.advance_button = w.Button(description="+10 m")
         self.advance_button.on_click(lambda _: self.advance("10m"))
@@ -43,13 +49,14 @@ class ConsoleDashboard(Panel):
         tabs = w.Tab(
             children=[self.tables[k] for k in ("instances", "tasks", "services", "events")]
         )
-        for i, name in enumerate(("Instances", "Tasks", "Services", "Service events")):
+        names = (_("Instances"), _("Tasks"), _("Services"), _("Service events"))
+        for i, name in enumerate(names):
             tabs.set_title(i, name)
         self.map = go.FigureWidget()
         self.timeline = go.FigureWidget()
         self.widget = w.VBox(
             [
-                header("Clusters"),
+                header(_("Clusters")),
                 self.tables["clusters"],
                 w.HBox([self.cluster, self.refresh_button, self.advance_button, self.progress]),
                 tabs,
@@ -68,7 +75,7 @@ class ConsoleDashboard(Panel):
         except ValueError as e:
             return self.show(Outcome(False, str(e)))
         self.refresh()
-        return self.last or self.show(Outcome(True, f"showing {cluster}"))
+        return self.last or self.show(Outcome(True, _("showing {cluster}").format(cluster=cluster)))
 
     def advance(self, duration: str = "10m") -> Outcome:
         """Move the lab's clock in steps, with a progress bar, then redraw."""
@@ -83,7 +90,7 @@ class ConsoleDashboard(Panel):
         self.tables["clusters"].value = _html(clusters)
         names = list(clusters.index)
         if not names:
-            return self.show(Outcome(True, "no clusters yet: create one to see it here"))
+            return self.show(Outcome(True, _("no clusters yet: create one to see it here")))
         current = self.console.cluster if self.console.cluster in names else names[0]
         self.console.cluster = current
         with self._hold():
@@ -93,10 +100,9 @@ class ConsoleDashboard(Panel):
         self.tables["tasks"].value = _html(self.console.tasks())
         services = self.console.services()
         self.tables["services"].value = _html(services)
-        self.tables["events"].value = (
-            "".join(f"<b>{s}</b>" + _html(self.console.events(s)) for s in services["service"])
-            or "<em>no services</em>"
-        )
+        self.tables["events"].value = "".join(
+            f"<b>{s}</b>" + _html(self.console.events(s)) for s in services["service"]
+        ) or "<em>{}</em>".format(_("no services"))
         for widget, fig in (
             (self.map, placement_figure(self.lab, current)),
             (self.timeline, task_timeline_figure(self.lab, current)),
@@ -105,6 +111,11 @@ class ConsoleDashboard(Panel):
         return self.show(
             Outcome(
                 True,
-                f"{current}: {len(self.console.instances())} instance(s), {len(services)} service(s) at {self.lab.now:%H:%M:%S}",
+                _("{cluster}: {instances} instance(s), {services} service(s) at {time}").format(
+                    cluster=current,
+                    instances=len(self.console.instances()),
+                    services=len(services),
+                    time=f"{self.lab.now:%H:%M:%S}",
+                ),
             )
         )

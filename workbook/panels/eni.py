@@ -12,6 +12,7 @@ from ecslab.core import catalog
 
 from ..aws import Outcome
 from ..charts.eni import eni_capacity_figure, eni_layout, eni_traces
+from ..i18n import _
 from ..views.capacity import eni_capacity_table, families
 from .base import Panel, header
 
@@ -26,8 +27,11 @@ class EniExplorer(Panel):
     Actions: :meth:`set_task`, :meth:`set_trunking`, :meth:`select`; :attr:`table` is the data
     on the chart and :attr:`figure` the ``go.FigureWidget``."""
 
-    title = "ENI trunking capacity explorer"
     css_class = "ecslab-eni-explorer"
+
+    @property
+    def title(self) -> str:
+        return _("ENI trunking capacity explorer")
 
     def __init__(
         self,
@@ -41,17 +45,17 @@ class EniExplorer(Panel):
         chosen = list(families_) if families_ is not None else all_families
         self._types: list[str] | None = None
         self.families = w.SelectMultiple(
-            options=all_families, value=tuple(chosen), description="Families", rows=6
+            options=all_families, value=tuple(chosen), description=_("Families"), rows=6
         )
         self.cpu = w.Dropdown(
             options=[(f"{c / 1024:g} vCPU ({c})", c) for c in TASK_CPU_CHOICES],
             value=task_cpu if task_cpu in TASK_CPU_CHOICES else 256,
-            description="Task CPU",
+            description=_("Task CPU"),
         )
         self.memory = w.BoundedIntText(
-            value=task_memory, min=0, max=1_048_576, step=128, description="Memory MiB"
+            value=task_memory, min=0, max=1_048_576, step=128, description=_("Memory MiB")
         )
-        self.trunking = w.Checkbox(value=bool(trunking), description="ENI trunking on")
+        self.trunking = w.Checkbox(value=bool(trunking), description=_("ENI trunking on"))
         for control, hook in (
             (self.families, "families"),
             (self.cpu, "task-cpu"),
@@ -133,7 +137,14 @@ class EniExplorer(Panel):
             for trace, data in zip(self.figure.data, traces, strict=True):
                 trace.update(data)
             self.figure.layout.update(eni_layout(len(table), cpu, mem, trunk))
-        self.show(Outcome(True, f"{len(table)} instance types; binding limits: {_summary(table)}"))
+        self.show(
+            Outcome(
+                True,
+                _("{n} instance types; binding limits: {limits}").format(
+                    n=len(table), limits=_summary(table)
+                ),
+            )
+        )
         return table
 
     def _changed(self, change) -> None:

@@ -14,6 +14,7 @@ from ..charts.insights import (
     metric_series,
     metric_traces,
 )
+from ..i18n import _
 from .base import Panel, header
 
 __all__ = ["InsightsPanel"]
@@ -25,8 +26,11 @@ class InsightsPanel(Panel):
     Actions: :meth:`select_level`, :meth:`select`, :meth:`refresh` (after the lab moved on).
     :attr:`figure` is the ``go.FigureWidget``; :attr:`series` the wide table on it."""
 
-    title = "Container Insights panel"
     css_class = "ecslab-insights-panel"
+
+    @property
+    def title(self) -> str:
+        return _("Container Insights panel")
 
     def __init__(self, lab, level: str = "cluster", group: str | None = None) -> None:
         super().__init__()
@@ -38,7 +42,7 @@ class InsightsPanel(Panel):
         self.group = w.Dropdown(
             options=groups, value=group if group in groups else (groups[0] if groups else None)
         )
-        self.published = w.Checkbox(value=True, description="only what CloudWatch would have")
+        self.published = w.Checkbox(value=True, description=_("only what CloudWatch would have"))
         self.figure = go.FigureWidget(insights_figure(lab, level, self.group.value))
         self.series = metric_series(lab, level, self.group.value or "-")
         for control in (self.level, self.group, self.published):
@@ -60,12 +64,24 @@ class InsightsPanel(Panel):
 
     def _say(self) -> Outcome:
         if not self.group.value:
-            return self.show(Outcome(False, f"no {self.level.value} has metrics yet: run a task"))
+            return self.show(
+                Outcome(
+                    False,
+                    _("no {level} has metrics yet: run a task").format(level=self.level.value),
+                )
+            )
         points = (
             int(self.series["CpuReserved"].notna().sum()) if "CpuReserved" in self.series else 0
         )
         dim = LEVEL_DIMENSIONS[self.level.value]
-        return self.show(Outcome(True, f"{dim} {self.group.value}: {points} one-minute datapoints"))
+        return self.show(
+            Outcome(
+                True,
+                _("{dimension} {group}: {points} one-minute datapoints").format(
+                    dimension=dim, group=self.group.value, points=points
+                ),
+            )
+        )
 
     def _update(self) -> None:
         level, group = self.level.value, self.group.value
@@ -82,7 +98,11 @@ class InsightsPanel(Panel):
 
     def select_level(self, level: str) -> Outcome:
         if level not in LEVEL_DIMENSIONS:
-            return self.show(Outcome(False, f"level: one of {', '.join(LEVEL_DIMENSIONS)}"))
+            return self.show(
+                Outcome(
+                    False, _("level: one of {levels}").format(levels=", ".join(LEVEL_DIMENSIONS))
+                )
+            )
         groups = metric_groups(self.lab, level)
         with self._hold():
             self.level.value = level
@@ -96,7 +116,9 @@ class InsightsPanel(Panel):
             return self.show(
                 Outcome(
                     False,
-                    f"no {self.level.value} {group!r} has metrics; try one of {list(self.group.options)}",
+                    _("no {level} {group} has metrics; try one of {groups}").format(
+                        level=self.level.value, group=repr(group), groups=list(self.group.options)
+                    ),
                 )
             )
         with self._hold():

@@ -8,6 +8,7 @@ import pandas as pd
 from ecslab.core import catalog
 
 from ..aws import Outcome
+from ..i18n import _
 from ..views.instances import InstanceLauncher, LaunchRequest, type_label, user_data_for
 from .base import Panel, header
 
@@ -16,13 +17,20 @@ __all__ = ["InstanceLaunchPanel", "AMI_CHOICES"]
 AMI_CHOICES = (("ECS-optimized Amazon Linux 2", True), ("plain Amazon Linux 2", False))
 
 
+def ami_choices() -> tuple[tuple[str, bool], ...]:
+    """:data:`AMI_CHOICES` with labels in the current language (built with the panel)."""
+    return ((_("ECS-optimized Amazon Linux 2"), True), (_("plain Amazon Linux 2"), False))
+
+
 class InstanceLaunchPanel(Panel):
     """Instance type (catalog: vCPU, memory, ENIs), AMI, user data prefilled with
     ``ECS_CLUSTER=<cluster>``, the ecsInstanceRole profile, subnet and public IP; Launch, then
     +1 m / +5 m to let the agent try, and a table of each launched instance's registration or
     diagnosis. Actions: :meth:`launch`, :meth:`advance`, :meth:`refresh`; :attr:`results`."""
 
-    title = "Instance launch panel"
+    @property
+    def title(self) -> str:
+        return _("Instance launch panel")
 
     def __init__(self, lab, cluster: str = "MyCluster", instance_type: str = "m5.large") -> None:
         super().__init__()
@@ -32,26 +40,30 @@ class InstanceLaunchPanel(Panel):
         self.instance_type = w.Dropdown(
             options=[(type_label(t), t) for t in types],
             value=instance_type,
-            description="Type",
+            description=_("Type"),
             layout=w.Layout(width="430px"),
         )
-        self.ami = w.ToggleButtons(options=AMI_CHOICES, value=True, description="AMI")
+        self.ami = w.ToggleButtons(options=ami_choices(), value=True, description="AMI")
         self.user_data = w.Textarea(
             value=user_data_for(cluster),
-            description="User data",
+            description=_("User data"),
             layout=w.Layout(width="520px", height="70px"),
         )
-        self.profile = w.Checkbox(value=True, description="IAM instance profile ecsInstanceRole")
-        self.subnet = w.Dropdown(options=[], description="Subnet")
+        self.profile = w.Checkbox(value=True, description=_("IAM instance profile ecsInstanceRole"))
+        self.subnet = w.Dropdown(options=[], description=_("Subnet"))
         self.public_ip = w.Dropdown(
-            options=(("subnet default", None), ("yes", True), ("no", False)),
+            options=((_("subnet default"), None), (_("yes"), True), (_("no"), False)),
             value=None,
-            description="Public IP",
+            description=_("Public IP"),
         )
-        self.name = w.Text(value="", description="Name tag", placeholder="optional")
-        self.launch_button = w.Button(description="Launch instance", button_style="primary")
+        self.name = w.Text(value="", description=_("Name tag"), placeholder=_("optional"))
+        self.launch_button = w.Button(description=_("Launch instance"), button_style="primary")
         self.advance_buttons = {
-            label: w.Button(description=label) for label in ("+1 m and check", "+5 m and check")
+            key: w.Button(description=label)
+            for key, label in (
+                ("+1 m and check", _("+1 m and check")),
+                ("+5 m and check", _("+5 m and check")),
+            )
         }
         self.results_html = w.HTML()
         self.launch_button.on_click(lambda _b: self.launch())
@@ -59,7 +71,11 @@ class InstanceLaunchPanel(Panel):
         self.advance_buttons["+5 m and check"].on_click(lambda _b: self.advance("5m"))
         self.widget = w.VBox(
             [
-                header(f"Launch a container instance (cluster {cluster} in the user data)"),
+                header(
+                    _("Launch a container instance (cluster {cluster} in the user data)").format(
+                        cluster=cluster
+                    )
+                ),
                 self.instance_type,
                 self.ami,
                 self.user_data,
@@ -99,7 +115,9 @@ class InstanceLaunchPanel(Panel):
         self.subnet.value = keep if keep is not None else (options[0][1] if options else None)
         rows = self.launcher.results()
         if rows.empty:
-            self.results_html.value = "<i>No instances launched from this panel yet.</i>"
+            self.results_html.value = "<i>{}</i>".format(
+                _("No instances launched from this panel yet.")
+            )
         else:
             self.results_html.value = rows.to_html(escape=True, border=0)
 
@@ -120,7 +138,14 @@ class InstanceLaunchPanel(Panel):
         with self._hold():
             if instance_type is not None:
                 if instance_type not in dict((v, k) for k, v in self.instance_type.options):
-                    return self.show(Outcome(False, f"{instance_type} is not in the catalog"))
+                    return self.show(
+                        Outcome(
+                            False,
+                            _("{instance_type} is not in the catalog").format(
+                                instance_type=instance_type
+                            ),
+                        )
+                    )
                 self.instance_type.value = instance_type
             if ecs_optimized is not None:
                 self.ami.value = bool(ecs_optimized)
@@ -152,8 +177,10 @@ class InstanceLaunchPanel(Panel):
         self.show(
             Outcome(
                 True,
-                f"now {self.lab.now:%H:%M:%S} UTC: {joined} of {len(rows)} launched instance(s) "
-                "registered",
+                # The English "(s)" wording is kept: lesson outputs are checked against it.
+                _("now {time} UTC: {joined} of {n} launched instance(s) registered").format(
+                    time=f"{self.lab.now:%H:%M:%S}", joined=joined, n=len(rows)
+                ),
             )
         )
         return rows

@@ -9,6 +9,7 @@ import ipywidgets as w
 import pandas as pd
 
 from ..aws import Outcome
+from ..i18n import _
 from ..views.registry import RegistryConsole
 from .base import Panel, header
 
@@ -21,14 +22,16 @@ class RegistryPanel(Panel):
     """Actions: :meth:`create`, :meth:`build_push`, :meth:`retag`, :meth:`delete`,
     :meth:`delete_untagged`; :attr:`images` is the table shown for the chosen repository."""
 
-    title = "Registry panel"
+    @property
+    def title(self) -> str:
+        return _("Registry panel")
 
     def __init__(self, lab, repository: str = "web", architecture: str = "amd64") -> None:
         super().__init__()
         self.console = RegistryConsole(lab)
         self.architecture = architecture
-        self.repo_name = w.Text(value=repository, description="Repository")
-        self.create_button = w.Button(description="Create repository")
+        self.repo_name = w.Text(value=repository, description=_("Repository"))
+        self.create_button = w.Button(description=_("Create repository"))
         self.dockerfile = w.Textarea(
             value=DEFAULT_DOCKERFILE, description="Dockerfile", layout=w.Layout(width="460px")
         )
@@ -37,14 +40,14 @@ class RegistryPanel(Panel):
             description="index.html",
             layout=w.Layout(width="460px"),
         )
-        self.tag = w.Text(value="latest", description="Tag")
-        self.push_button = w.Button(description="Build and push", button_style="primary")
-        self.retag_from = w.Text(value="latest", description="Tag")
-        self.retag_to = w.Text(value="v1", description="as")
-        self.retag_button = w.Button(description="Retag (no pull)")
-        self.delete_ref = w.Text(value="", description="Tag/digest")
-        self.delete_button = w.Button(description="Delete", button_style="danger")
-        self.untagged_button = w.Button(description="Delete untagged")
+        self.tag = w.Text(value="latest", description=_("Tag"))
+        self.push_button = w.Button(description=_("Build and push"), button_style="primary")
+        self.retag_from = w.Text(value="latest", description=_("Tag"))
+        self.retag_to = w.Text(value="v1", description=_("as"))
+        self.retag_button = w.Button(description=_("Retag (no pull)"))
+        self.delete_ref = w.Text(value="", description=_("Tag/digest"))
+        self.delete_button = w.Button(description=_("Delete"), button_style="danger")
+        self.untagged_button = w.Button(description=_("Delete untagged"))
         self.images_html = w.HTML()
         self.create_button.on_click(lambda _b: self.create())
         self.push_button.on_click(lambda _b: self.build_push())
@@ -77,7 +80,9 @@ class RegistryPanel(Panel):
     def refresh(self) -> None:
         rows = self.images
         if rows.empty:
-            self.images_html.value = f"<i>No images in {html.escape(self.repository)}.</i>"
+            self.images_html.value = "<i>{}</i>".format(
+                _("No images in {repository}.").format(repository=html.escape(self.repository))
+            )
         else:
             self.images_html.value = rows.to_html(escape=True, border=0, index=False)
 

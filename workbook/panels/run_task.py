@@ -19,6 +19,7 @@ from botocore.exceptions import ClientError
 
 from ..aws import Outcome, attempt, client, error_text
 from ..charts.placement import placement_figure, placement_layout, placement_traces
+from ..i18n import _
 from ..palette import TEMPLATE
 from ..views.instances import name_tags, readable
 from ..views.placement import placement_view
@@ -38,8 +39,11 @@ class RunTaskPanel(Panel):
     """RunTask from a form, the cluster's placement map under it (a live FigureWidget), and the
     "why not placed?" table after a failure. ``panel.view`` is the map's data."""
 
-    title = "Run task panel"
     css_class = "ecslab-run-task-panel"
+
+    @property
+    def title(self) -> str:
+        return _("Run task panel")
 
     def __init__(
         self,
@@ -59,29 +63,30 @@ class RunTaskPanel(Panel):
         self.public_ip = False
         self.started: list[str] = []  # task ARNs this panel started
         self.why: list[dict] = []
-        self.taskdef = w.Dropdown(options=self._definitions(), description="Task def")
+        self.taskdef = w.Dropdown(options=self._definitions(), description=_("Task def"))
         if task_definition is not None:
             self.select(task_definition)
-        self.count = w.BoundedIntText(value=count, min=1, max=10, description="Count")
+        self.count = w.BoundedIntText(value=count, min=1, max=10, description=_("Count"))
         self.launch_type = w.ToggleButtons(options=["EC2", "FARGATE"], value=launch_type)
-        self.strategy_type = w.Dropdown(options=list(STRATEGY_FIELDS), description="Strategy")
-        self.strategy_field = w.Dropdown(options=STRATEGY_FIELDS["binpack"], description="Field")
+        # Strategy types and fields are AWS values (placementStrategy): they stay English.
+        self.strategy_type = w.Dropdown(options=list(STRATEGY_FIELDS), description=_("Strategy"))
+        self.strategy_field = w.Dropdown(options=STRATEGY_FIELDS["binpack"], description=_("Field"))
         self.strategy_type.observe(self._type_changed, names="value")
-        add = w.Button(description="Add strategy")
+        add = w.Button(description=_("Add strategy"))
         add.on_click(
             lambda _b: self.add_strategy(self.strategy_type.value, self.strategy_field.value)
         )
-        clear = w.Button(description="Clear strategies")
+        clear = w.Button(description=_("Clear strategies"))
         clear.on_click(lambda _b: self.clear_strategies())
         self.distinct = w.Checkbox(value=False, description="distinctInstance")
         self.member_of = w.Text(value="", description="memberOf", placeholder="attribute:... ")
         self.distinct.observe(self._constraints_changed, names="value")
         self.member_of.observe(self._constraints_changed, names="value")
         self.request_box = w.HTML().add_class("ecslab-run-request")
-        self.run_button = w.Button(description="Run task", button_style="primary")
+        self.run_button = w.Button(description=_("Run task"), button_style="primary")
         self.run_button.add_class("ecslab-run-button")
         self.run_button.on_click(lambda _b: self.run())
-        stop = w.Button(description="Stop tasks")
+        stop = w.Button(description=_("Stop tasks"))
         stop.on_click(lambda _b: self.stop_all())
         self.why_box = w.HTML().add_class("ecslab-why-not-placed")
         self.view = placement_view(lab, cluster)
@@ -91,7 +96,7 @@ class RunTaskPanel(Panel):
             control.observe(lambda _c: self._show_request(), names="value")
         self.widget = w.VBox(
             [
-                header(f"Run tasks in {cluster}"),
+                header(_("Run tasks in {cluster}").format(cluster=cluster)),
                 w.HBox([self.taskdef, self.count, self.launch_type]),
                 w.HBox([self.strategy_type, self.strategy_field, add, clear]),
                 w.HBox([self.distinct, self.member_of]),
@@ -234,12 +239,16 @@ class RunTaskPanel(Panel):
             ]
             if not tasks:  # Fargate tasks carry no instance; EC2 tasks name theirs below
                 where = []
-            text = f"started {len(tasks)} of {req['count']} task(s) of {req['taskDefinition']}"
+            text = _("started {n} of {count} task(s) of {task_definition}").format(
+                n=len(tasks), count=req["count"], task_definition=req["taskDefinition"]
+            )
             if where:
-                text += " on " + ", ".join(where)
+                text += _(" on {where}").format(where=", ".join(where))
             if failures:
                 reasons = sorted({f["reason"] for f in failures})
-                text += f"; {len(failures)} not placed: {', '.join(reasons)}"
+                text += _("; {n} not placed: {reasons}").format(
+                    n=len(failures), reasons=", ".join(reasons)
+                )
             return text
 
         outcome = attempt(lambda: self._run(req), said)
@@ -282,7 +291,7 @@ class RunTaskPanel(Panel):
         for arn in mine:
             self.ecs.stop_task(cluster=self.cluster, task=arn, reason=reason)
         self.refresh()
-        return self.show(Outcome(True, f"stopping {len(mine)} task(s)"))
+        return self.show(Outcome(True, _("stopping {n} task(s)").format(n=len(mine))))
 
     def refresh(self) -> None:
         """Redraw the placement map from the lab as it is now (one ``batch_update``)."""
@@ -299,9 +308,16 @@ class RunTaskPanel(Panel):
             for r in self.why
         )
         self.why_box.value = (
-            "<b>Why not placed?</b> (the last placement: which check removed each instance)"
-            "<table><tr><th>instance</th><th>filter</th><th>reason</th></tr>"
-            f"{rows}</table>"
+            "<b>{why}</b> {what}"
+            "<table><tr><th>{instance}</th><th>{filter}</th><th>{reason}</th></tr>"
+            "{rows}</table>"
+        ).format(
+            why=_("Why not placed?"),
+            what=_("(the last placement: which check removed each instance)"),
+            instance=_("instance"),
+            filter=_("filter"),
+            reason=_("reason"),
+            rows=rows,
         )
 
     def placed_on(self) -> dict[str, str]:

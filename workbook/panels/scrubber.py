@@ -12,6 +12,7 @@ import plotly.graph_objects as go
 from ..aws import Outcome
 from ..charts.placement import placement_figure
 from ..charts.task_timeline import task_timeline_figure
+from ..i18n import _
 from ..views.scrub import at_offset, moments
 from .base import Panel, header, sync_figure
 
@@ -31,15 +32,18 @@ class TimeScrubber(Panel):
     :meth:`show_at` picks a time (``datetime``, or seconds since the lab started);
     :meth:`refresh` re-reads the lab's events (new moments appear on the slider)."""
 
-    title = "Time scrubber"
     css_class = "ecslab-time-scrubber"
+
+    @property
+    def title(self) -> str:
+        return _("Time scrubber")
 
     def __init__(self, lab, chart: str | Callable = "placement", cluster: str = "default") -> None:
         super().__init__()
         self.lab = lab
         self.cluster = cluster
         self.draw = CHARTS[chart] if isinstance(chart, str) else chart
-        self.slider = w.SelectionSlider(options=[("start", 0.0)], description="As of")
+        self.slider = w.SelectionSlider(options=[(_("start"), 0.0)], description=_("As of"))
         self.slider.add_class("ecslab-scrub-slider")
         self.slider.observe(lambda c: None if self._holding else self.show_at(c["new"]), "value")
         self.until: datetime = lab.now
@@ -50,10 +54,10 @@ class TimeScrubber(Panel):
 
     def refresh(self) -> None:
         """Re-read the lab's moments; the slider moves to now."""
-        stops = moments(self.lab) or [("start", 0.0)]
+        stops = moments(self.lab) or [(_("start"), 0.0)]
         now = (self.lab.now - self.lab.start).total_seconds()
         if stops[-1][1] != now:
-            stops.append((f"{self.lab.now:%H:%M:%S} (now)", now))
+            stops.append((_("{time} (now)").format(time=f"{self.lab.now:%H:%M:%S}"), now))
         with self._hold():
             self.slider.options = stops
             self.slider.value = stops[-1][1]
@@ -68,5 +72,5 @@ class TimeScrubber(Panel):
         layout = fig.layout.to_plotly_json()
         layout.pop("template", None)
         sync_figure(self.figure, traces, layout)
-        self.show(Outcome(True, f"as of {until:%H:%M:%S} UTC"))
+        self.show(Outcome(True, _("as of {time} UTC").format(time=f"{until:%H:%M:%S}")))
         return self.figure

@@ -12,6 +12,7 @@ import plotly.graph_objects as go
 
 from ..aws import Outcome, attempt, client
 from ..charts.services import service_timeline_figure
+from ..i18n import _
 from ..views.services import deployments_table, service_events
 from .base import Panel, header
 
@@ -32,10 +33,22 @@ class ServiceConsole:
             s = resp["service"]
             dep = s["deployments"][0] if s.get("deployments") else None
             rev = s["taskDefinition"].rsplit("/", 1)[-1]
-            where = f"; {len(s['deployments'])} deployment(s), PRIMARY {dep['id']}" if dep else ""
-            return (
-                f"service {s['serviceName']} {verb}: {s['status']}, {rev}, desired "
-                f"{s['desiredCount']}, running {s['runningCount']}{where}"
+            where = (
+                _("; {n} deployment(s), PRIMARY {id}").format(n=len(s["deployments"]), id=dep["id"])
+                if dep
+                else ""
+            )
+            return _(
+                "service {name} {verb}: {status}, {revision}, desired {desired}, "
+                "running {running}{deployments}"
+            ).format(
+                name=s["serviceName"],
+                verb=verb,
+                status=s["status"],
+                revision=rev,
+                desired=s["desiredCount"],
+                running=s["runningCount"],
+                deployments=where,
             )
 
         return said
@@ -45,15 +58,15 @@ class ServiceConsole:
         if extra.get("schedulingStrategy") != "DAEMON":
             kw["desiredCount"] = desired_count
         kw.update(extra)
-        return attempt(lambda: self.ecs.create_service(**kw), self._said("created"))
+        return attempt(lambda: self.ecs.create_service(**kw), self._said(_("created")))
 
     def update(self, name: str, **changes: Any) -> Outcome:
         kw = {"cluster": self.cluster, "service": name, **changes}
-        return attempt(lambda: self.ecs.update_service(**kw), self._said("updated"))
+        return attempt(lambda: self.ecs.update_service(**kw), self._said(_("updated")))
 
     def delete(self, name: str, force: bool = False) -> Outcome:
         kw = {"cluster": self.cluster, "service": name, "force": force}
-        return attempt(lambda: self.ecs.delete_service(**kw), self._said("deleted"))
+        return attempt(lambda: self.ecs.delete_service(**kw), self._said(_("deleted")))
 
     def wait_stable(self, name: str) -> Outcome:
         """The services_stable waiter (polls move the simulated clock, not the wall clock)."""
@@ -63,9 +76,14 @@ class ServiceConsole:
         try:
             self.ecs.get_waiter("services_stable").wait(cluster=self.cluster, services=[name])
         except WaiterError as exc:
-            return Outcome(False, f"not stable: {exc}")
+            return Outcome(False, _("not stable: {error}").format(error=exc))
         took = (self.lab.now - start).total_seconds()
-        return Outcome(True, f"service {name} is stable (after {took:g} simulated seconds)")
+        return Outcome(
+            True,
+            _("service {name} is stable (after {seconds} simulated seconds)").format(
+                name=name, seconds=f"{took:g}"
+            ),
+        )
 
 
 class ServicePanel(Panel):
@@ -73,8 +91,11 @@ class ServicePanel(Panel):
     :meth:`delete`, :meth:`advance`, :meth:`wait_stable`; :attr:`deployments` and
     :attr:`events` are the tables shown, :attr:`figure` the live service timeline."""
 
-    title = "Service panel"
     css_class = "ecslab-service-panel"
+
+    @property
+    def title(self) -> str:
+        return _("Service panel")
 
     def __init__(
         self,
@@ -87,17 +108,19 @@ class ServicePanel(Panel):
         super().__init__()
         self.lab = lab
         self.console = ServiceConsole(lab, cluster)
-        self.name = w.Text(value=service, description="Service")
-        self.taskdef = w.Text(value=task_definition, description="Task def")
-        self.desired = w.BoundedIntText(value=desired_count, min=0, max=1000, description="Desired")
-        self.create_button = w.Button(description="Create service", button_style="primary")
-        self.scale_button = w.Button(description="Set desired count")
-        self.deploy_button = w.Button(description="Deploy task def")
-        self.force_button = w.Button(description="Force new deployment")
-        self.force_delete = w.Checkbox(value=False, description="force")
-        self.delete_button = w.Button(description="Delete service", button_style="danger")
+        self.name = w.Text(value=service, description=_("Service"))
+        self.taskdef = w.Text(value=task_definition, description=_("Task def"))
+        self.desired = w.BoundedIntText(
+            value=desired_count, min=0, max=1000, description=_("Desired")
+        )
+        self.create_button = w.Button(description=_("Create service"), button_style="primary")
+        self.scale_button = w.Button(description=_("Set desired count"))
+        self.deploy_button = w.Button(description=_("Deploy task def"))
+        self.force_button = w.Button(description=_("Force new deployment"))
+        self.force_delete = w.Checkbox(value=False, description=_("force"))
+        self.delete_button = w.Button(description=_("Delete service"), button_style="danger")
         self.clock_buttons = [w.Button(description=f"+{s}") for s in ("30s", "2m", "10m")]
-        self.stable_button = w.Button(description="Wait until stable")
+        self.stable_button = w.Button(description=_("Wait until stable"))
         self.deployments_html = w.HTML().add_class("ecslab-deployments")
         self.events_html = w.HTML().add_class("ecslab-service-events")
         self.figure = go.FigureWidget(layout={"height": 380})
@@ -111,7 +134,7 @@ class ServicePanel(Panel):
         self.stable_button.on_click(lambda _b: self.wait_stable())
         self.widget = w.VBox(
             [
-                header(f"ECS services in {cluster}"),
+                header(_("ECS services in {cluster}").format(cluster=cluster)),
                 w.HBox([self.name, self.taskdef, self.desired]),
                 w.HBox([self.create_button, self.scale_button, self.deploy_button]),
                 w.HBox([self.force_button, self.delete_button, self.force_delete]),
@@ -157,7 +180,7 @@ class ServicePanel(Panel):
         except Exception:  # the cluster itself may not exist yet
             exists = False
         if not exists:
-            self.deployments_html.value = "<i>No service yet.</i>"
+            self.deployments_html.value = "<i>{}</i>".format(_("No service yet."))
             self.events_html.value = ""
             return
         deps, events = self.deployments, self.events
@@ -230,7 +253,14 @@ class ServicePanel(Panel):
     def advance(self, by: str) -> Outcome:
         """Move the lab's clock (``"30s"``, ``"2m"`` ...)."""
         self.lab.advance(by)
-        return self._done(Outcome(True, f"clock moved {by}: now {self.lab.now:%H:%M:%S} UTC"))
+        return self._done(
+            Outcome(
+                True,
+                _("clock moved {by}: now {time} UTC").format(
+                    by=by, time=f"{self.lab.now:%H:%M:%S}"
+                ),
+            )
+        )
 
     def wait_stable(self) -> Outcome:
         """Wait for the services_stable waiter (simulated time)."""

@@ -19,6 +19,8 @@ from typing import Any
 
 import ipywidgets as w
 
+from ..i18n import _
+
 __all__ = ["snapshot_html"]
 
 _W, _H, _PAD = 420, 180, 28
@@ -28,7 +30,11 @@ _COLOURS = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#
 def snapshot_html(widget: Any, title: str = "") -> str:
     """The whole snapshot: the widget tree as HTML, under a line saying it is a snapshot."""
     body = _node(widget)
-    note = html.escape(f"{title}: a snapshot; run the cell for the live panel" if title else "")
+    note = html.escape(
+        _("{title}: a snapshot; run the cell for the live panel").format(title=title)
+        if title
+        else ""
+    )
     return (
         '<div class="ecslab-panel-static" style="border:1px solid #ccc;padding:6px">'
         f'<div style="color:#666;font-size:smaller"><em>{note}</em></div>{body}</div>'
@@ -53,13 +59,13 @@ def _node(widget: Any) -> str:
             return _figure(widget)
         except (TypeError, ValueError, AttributeError) as err:
             # A fallback must never break the live panel it rides along with.
-            title = _esc(widget.layout.title.text or "chart")
+            title = _esc(widget.layout.title.text or _("chart"))
             return f"<figure><b>{title}</b> <!-- no snapshot: {type(err).__name__} --></figure>"
     if isinstance(widget, w.Tab):
         titles = list(getattr(widget, "titles", ()) or ())
         parts = []
         for i, child in enumerate(widget.children):
-            name = titles[i] if i < len(titles) and titles[i] else f"tab {i + 1}"
+            name = titles[i] if i < len(titles) and titles[i] else _("tab {n}").format(n=i + 1)
             parts.append(
                 f"<details{' open' if i == widget.selected_index else ''}>"
                 f"<summary>{_esc(name)}</summary>{_node(child)}</details>"
@@ -82,7 +88,7 @@ def _node(widget: Any) -> str:
         )
         return _described(widget, opts)
     if isinstance(widget, w.SelectMultiple):
-        return _described(widget, _esc(", ".join(widget.label or ())) or "(none)")
+        return _described(widget, _esc(", ".join(widget.label or ())) or _("(none)"))
     if isinstance(widget, w.Dropdown | w.Select | w.RadioButtons | w.SelectionSlider):
         return _described(widget, f"<code>{_esc(widget.label)}</code>")
     if isinstance(widget, w.Checkbox):
@@ -178,7 +184,11 @@ def _figure(fig: Any) -> str:
         else:
             count = len(getattr(tr, "x", None) or getattr(tr, "y", None) or ())
             if count:
-                other.append(f"{name} ({_esc(tr.type)}, {count} points)")
+                other.append(
+                    _("{name} ({kind}, {count} points)").format(
+                        name=name, kind=_esc(tr.type), count=count
+                    )
+                )
     svg = _svg(series) if series else ""
     axes = " · ".join(_esc(t) for t in (xt and f"x: {xt}", yt and f"y: {yt}") if t)
     # Plotly titles and names carry its small HTML subset (<br>, <sub>, <b>): keep it.

@@ -10,6 +10,7 @@ import ipywidgets as w
 import pandas as pd
 
 from ..aws import Outcome
+from ..i18n import _
 from ..palette import ROLE
 from ..views.taskdefs import NETWORK_MODES, TaskDefEditor, TaskDefForm
 from .base import Panel, header
@@ -22,28 +23,30 @@ class TaskDefinitionPanel(Panel):
     it directly for anything the form lacks). Actions: :meth:`set_form`, :meth:`edit_json`,
     :meth:`register`, :meth:`deregister`; :attr:`json_text`, :attr:`error_text`, :attr:`revisions`."""
 
-    title = "Task definition editor"
+    @property
+    def title(self) -> str:
+        return _("Task definition editor")
 
     def __init__(self, lab, form: TaskDefForm | None = None) -> None:
         super().__init__()
         self.editor = TaskDefEditor(lab)
         f = form or TaskDefForm()
         self.fields = {
-            "family": w.Text(value=f.family, description="Family"),
-            "container": w.Text(value=f.container, description="Container"),
-            "image": w.Text(value=f.image, description="Image"),
+            "family": w.Text(value=f.family, description=_("Family")),
+            "container": w.Text(value=f.container, description=_("Container")),
+            "image": w.Text(value=f.image, description=_("Image")),
             "essential": w.Checkbox(value=f.essential, description="essential"),
             "container_cpu": w.BoundedIntText(
-                value=f.container_cpu, min=0, max=196608, description="CPU units"
+                value=f.container_cpu, min=0, max=196608, description=_("CPU units")
             ),
             "memory": w.BoundedIntText(
-                value=f.memory, min=0, max=1_048_576, description="memory (hard)"
+                value=f.memory, min=0, max=1_048_576, description=_("memory (hard)")
             ),
             "memory_reservation": w.BoundedIntText(
-                value=f.memory_reservation, min=0, max=1_048_576, description="reservation"
+                value=f.memory_reservation, min=0, max=1_048_576, description=_("reservation")
             ),
             "network_mode": w.Dropdown(
-                options=NETWORK_MODES, value=f.network_mode, description="Network"
+                options=NETWORK_MODES, value=f.network_mode, description=_("Network")
             ),
             "container_port": w.BoundedIntText(
                 value=f.container_port, min=0, max=65535, description="containerPort"
@@ -51,14 +54,18 @@ class TaskDefinitionPanel(Panel):
             "host_port": w.Text(
                 value="" if f.host_port is None else str(f.host_port),
                 description="hostPort",
-                placeholder="leave out",
+                placeholder=_("leave out"),
             ),
             "launch_type": w.Dropdown(
-                options=("EC2", "FARGATE", "EXTERNAL"), value=f.launch_type, description="Requires"
+                options=("EC2", "FARGATE", "EXTERNAL"),
+                value=f.launch_type,
+                description=_("Requires"),
             ),
-            "task_cpu": w.Text(value=f.task_cpu, description="task cpu", placeholder="e.g. 256"),
+            "task_cpu": w.Text(
+                value=f.task_cpu, description=_("task cpu"), placeholder=_("e.g. 256")
+            ),
             "task_memory": w.Text(
-                value=f.task_memory, description="task memory", placeholder="e.g. 512"
+                value=f.task_memory, description=_("task memory"), placeholder=_("e.g. 512")
             ),
         }
         for field in self.fields.values():
@@ -66,9 +73,9 @@ class TaskDefinitionPanel(Panel):
         self.json = w.Textarea(layout=w.Layout(width="460px", height="360px"))
         self.errors = w.HTML()
         self._error = ""
-        self.register_button = w.Button(description="Register", button_style="primary")
-        self.revision_list = w.Select(options=[], description="Revisions", rows=5)
-        self.deregister_button = w.Button(description="Deregister", button_style="danger")
+        self.register_button = w.Button(description=_("Register"), button_style="primary")
+        self.revision_list = w.Select(options=[], description=_("Revisions"), rows=5)
+        self.deregister_button = w.Button(description=_("Deregister"), button_style="danger")
         self.revisions_html = w.HTML()
         self.register_button.on_click(lambda _b: self.register())
         self.deregister_button.on_click(lambda _b: self.deregister())
@@ -153,7 +160,7 @@ class TaskDefinitionPanel(Panel):
         """DeregisterTaskDefinition for ``family:revision`` (default: the revision chosen)."""
         target = ref or self.revision_list.value
         if not target:
-            return self.show(Outcome(False, "choose a revision to deregister"))
+            return self.show(Outcome(False, _("choose a revision to deregister")))
         out = self.editor.deregister(target)
         self.refresh()
         return self.show(out)
@@ -181,5 +188,7 @@ class TaskDefinitionPanel(Panel):
         self.revisions_html.value = (
             rows.to_html(escape=True, border=0)
             if not rows.empty
-            else f"<i>No revisions of {html.escape(fam)} yet.</i>"
+            else "<i>{}</i>".format(
+                _("No revisions of {family} yet.").format(family=html.escape(fam))
+            )
         )
