@@ -32,8 +32,9 @@ class CheckResult(_EngineResult):
 
     def _repr_html_(self) -> str:
         mark, color = ("✓", _OK) if self.passed else ("✗", _FAIL)
+        label, sep = _("Hint:"), _(": ")
         hint = (
-            f'<div style="margin-top:4px"><b>{html.escape(_("Hint:"))}</b> '
+            f'<div style="margin-top:4px"><b>{html.escape(label)}</b> '
             f"{html.escape(self.hint)}</div>"
             if self.hint and not self.passed
             else ""
@@ -43,5 +44,5 @@ class CheckResult(_EngineResult):
             f'<div class="ecslab-check ecslab-check-{state}" '
             f'style="border-left:4px solid {color};padding:4px 10px">'
             f'<span style="color:{color};font-weight:bold">{mark} {html.escape(self.title)}</span>'
-            f"{html.escape(_(': '))}{html.escape(self.message)}{hint}</div>"
+            f"{html.escape(sep)}{html.escape(self.message)}{hint}</div>"
         )
