@@ -11,6 +11,7 @@ from __future__ import annotations
 from botocore.exceptions import ClientError
 
 from ..aws import client
+from ..i18n import _
 from .result import CheckResult
 
 
@@ -36,21 +37,27 @@ def cluster_exists(
     tags: dict[str, str] | None = None,
 ) -> CheckResult:
     """The cluster ``name`` is ACTIVE (and has this containerInsights value and these tags)."""
-    title = f"cluster {name} exists"
+    title = _("cluster {name} exists").format(name=name)
     c = _describe(lab, name)
     if c is None or c["status"] != "ACTIVE":
         others = [n for n in _active_names(lab) if n != name]
         close = [n for n in others if n.lower() == name.lower()]
         if c is not None:
-            msg = f"cluster {name} exists but is {c['status']} (it was deleted)"
-            hint = "A deleted cluster stays INACTIVE; create it again with create_cluster."
+            msg = _("cluster {name} exists but is {status} (it was deleted)").format(
+                name=name, status=c["status"]
+            )
+            hint = _("A deleted cluster stays INACTIVE; create it again with create_cluster.")
         else:
-            msg = f"there is no cluster named {name} in this lab ({lab.region})"
-            hint = f'Create it with ecs.create_cluster(clusterName="{name}").'
+            msg = _("there is no cluster named {name} in this lab ({region})").format(
+                name=name, region=lab.region
+            )
+            hint = _('Create it with ecs.create_cluster(clusterName="{name}").').format(name=name)
         if close:
-            hint += f" Names are case-sensitive: the lab has {', '.join(close)}."
+            hint += " " + _("Names are case-sensitive: the lab has {names}.").format(
+                names=", ".join(close)
+            )
         elif others:
-            hint += f" Clusters in the lab: {', '.join(others)}."
+            hint += " " + _("Clusters in the lab: {names}.").format(names=", ".join(others))
         return CheckResult(title, False, msg, hint)
     if container_insights is not None:
         got = {s["name"]: s["value"] for s in c.get("settings", [])}.get("containerInsights")
@@ -58,10 +65,13 @@ def cluster_exists(
             return CheckResult(
                 title,
                 False,
-                f"containerInsights is {got}, the exercise wants {container_insights}",
-                "Pass settings=[{'name': 'containerInsights', 'value': "
-                f"'{container_insights}'}}] to create_cluster, or change it later with "
-                "update_cluster_settings.",
+                _("containerInsights is {got}, the exercise wants {want}").format(
+                    got=got, want=container_insights
+                ),
+                _(
+                    "Pass settings=[{{'name': 'containerInsights', 'value': '{want}'}}] to "
+                    "create_cluster, or change it later with update_cluster_settings."
+                ).format(want=container_insights),
             )
     if tags:
         have = {t["key"]: t["value"] for t in c.get("tags", [])}
@@ -71,38 +81,49 @@ def cluster_exists(
             return CheckResult(
                 title,
                 False,
-                f"the cluster lacks the tag(s) {want}",
-                "Tags are a list of {'key': ..., 'value': ...} dicts: pass tags=[...] to "
-                "create_cluster, or add them later with tag_resource(resourceArn=..., tags=[...]). "
-                "Keys and values are case-sensitive.",
+                _("the cluster lacks the tag(s) {tags}").format(tags=want),
+                _(
+                    "Tags are a list of {'key': ..., 'value': ...} dicts: pass tags=[...] to "
+                    "create_cluster, or add them later with tag_resource(resourceArn=..., tags=[...]). "
+                    "Keys and values are case-sensitive."
+                ),
             )
     extra = []
     if container_insights is not None:
         extra.append(f"containerInsights={container_insights}")
     if tags:
-        extra.append("tags " + ", ".join(f"{k}={v}" for k, v in tags.items()))
-    return CheckResult(title, True, "ACTIVE" + (" with " + "; ".join(extra) if extra else ""))
+        extra.append(_("tags {tags}").format(tags=", ".join(f"{k}={v}" for k, v in tags.items())))
+    if not extra:
+        return CheckResult(title, True, "ACTIVE")
+    return CheckResult(title, True, _("ACTIVE with {details}").format(details="; ".join(extra)))
 
 
 def cluster_deleted(lab, name: str) -> CheckResult:
     """The cluster ``name`` existed and is now INACTIVE (deleted)."""
-    title = f"cluster {name} deleted"
+    title = _("cluster {name} deleted").format(name=name)
     c = _describe(lab, name)
     if c is None:
         return CheckResult(
             title,
             False,
-            f"the lab never had a cluster named {name}",
-            f'Create it first (ecs.create_cluster(clusterName="{name}")), then delete it.',
+            _("the lab never had a cluster named {name}").format(name=name),
+            _('Create it first (ecs.create_cluster(clusterName="{name}")), then delete it.').format(
+                name=name
+            ),
         )
     if c["status"] == "ACTIVE":
         return CheckResult(
             title,
             False,
-            f"cluster {name} is still ACTIVE",
-            f'Delete it with ecs.delete_cluster(cluster="{name}"); an empty cluster deletes at once.',
+            _("cluster {name} is still ACTIVE").format(name=name),
+            _(
+                'Delete it with ecs.delete_cluster(cluster="{name}"); '
+                "an empty cluster deletes at once."
+            ).format(name=name),
         )
-    return CheckResult(title, True, f"cluster {name} is {c['status']}")
+    return CheckResult(
+        title, True, _("cluster {name} is {status}").format(name=name, status=c["status"])
+    )
 
 
 def fargate_task_price(
@@ -112,15 +133,22 @@ def fargate_task_price(
     from ..views.pricing import fargate_rate, fargate_task_hourly
 
     size = f"{task_cpu / 1024:g} vCPU / {task_memory / 1024:g} GB"
-    title = f"Fargate price of a {size} task"
+    title = _("Fargate price of a {size} task").format(size=size)
     expected = fargate_task_hourly(task_cpu, task_memory, arch)
     r = fargate_rate(arch)
-    hint = (
-        f"Fargate bills what the task requests: vCPUs x ${r['usd_per_vcpu_hour']}/vCPU-hour plus "
-        f"GB x ${r['usd_per_gb_hour']}/GB-hour ({arch}). Memory in GB = MiB / 1024."
-    )
+    hint = _(
+        "Fargate bills what the task requests: vCPUs x ${vcpu}/vCPU-hour plus "
+        "GB x ${gb}/GB-hour ({arch}). Memory in GB = MiB / 1024."
+    ).format(vcpu=r["usd_per_vcpu_hour"], gb=r["usd_per_gb_hour"], arch=arch)
     if isinstance(answer, bool) or not isinstance(answer, (int, float)):
-        return CheckResult(title, False, f"the answer should be a number, got {answer!r}", hint)
+        return CheckResult(
+            title,
+            False,
+            _("the answer should be a number, got {answer}").format(answer=repr(answer)),
+            hint,
+        )
     if abs(answer - expected) > expected * 1e-3:
-        return CheckResult(title, False, f"${answer:.5f}/h is not right", hint)
-    return CheckResult(title, True, f"${answer:.5f} per hour")
+        return CheckResult(
+            title, False, _("${answer}/h is not right").format(answer=f"{answer:.5f}"), hint
+        )
+    return CheckResult(title, True, _("${answer} per hour").format(answer=f"{answer:.5f}"))

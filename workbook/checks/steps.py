@@ -8,6 +8,7 @@ from __future__ import annotations
 from botocore.exceptions import ClientError
 
 from ..aws import client
+from ..i18n import _
 from ..views.instances import readable
 from .core import _describe
 from .result import CheckResult
@@ -44,15 +45,19 @@ def instance_registered(
     if instance_id:
         what = readable(lab, instance_id)
     else:
-        what = f"{count} x {instance_type}" if instance_type else f"{count} instance(s)"
-    title = f"{what} registered in cluster {cluster}"
+        what = (
+            f"{count} x {instance_type}" if instance_type else _("{n} instance(s)").format(n=count)
+        )
+    title = _("{what} registered in cluster {cluster}").format(what=what, cluster=cluster)
     c = _describe(lab, cluster)
     if c is None or c["status"] != "ACTIVE":
         return CheckResult(
             title,
             False,
-            f"there is no active cluster named {cluster}",
-            f'Create it first: ecs.create_cluster(clusterName="{cluster}").',
+            _("there is no active cluster named {cluster}").format(cluster=cluster),
+            _('Create it first: ecs.create_cluster(clusterName="{cluster}").').format(
+                cluster=cluster
+            ),
         )
     ecs = client(lab, "ecs")
     arns = ecs.list_container_instances(cluster=cluster, status="ACTIVE")["containerInstanceArns"]
@@ -75,7 +80,9 @@ def instance_registered(
         if (instance_type is None or t == instance_type) and (instance_id in (None, i))
     ]
     if len(good) >= count:
-        return CheckResult(title, True, f"{len(good)} ACTIVE container instance(s) match")
+        return CheckResult(
+            title, True, _("{n} ACTIVE container instance(s) match").format(n=len(good))
+        )
     # Not there: say why, from the instances that were launched but did not join.
     candidates = [
         i
@@ -88,18 +95,22 @@ def instance_registered(
         try:
             msg = readable(lab, lab.diagnose_instance(instance_id))
         except Exception:  # the lab's own error for an unknown id
-            msg = f"the lab has no EC2 instance {instance_id}"
-        return CheckResult(title, False, msg, "Launch it (or fix it) and advance the clock.")
+            msg = _("the lab has no EC2 instance {id}").format(id=instance_id)
+        return CheckResult(title, False, msg, _("Launch it (or fix it) and advance the clock."))
     if not candidates:
-        size = f"an {instance_type}" if instance_type else "an instance"
+        size = _("an {type}").format(type=instance_type) if instance_type else _("an instance")
         return CheckResult(
             title,
             False,
-            f"{len(good)} matching container instance(s) in {cluster}; no launched instance is "
-            "waiting to join",
-            f"Launch {size} with ec2.run_instances from the ECS-optimized AMI (SSM parameter "
-            f"{ECS_AMI_PARAMETER}), UserData naming ECS_CLUSTER={cluster} and "
-            "IamInstanceProfile={'Name': 'ecsInstanceRole'}; then lab.advance('1m').",
+            _(
+                "{n} matching container instance(s) in {cluster}; no launched instance is "
+                "waiting to join"
+            ).format(n=len(good), cluster=cluster),
+            _(
+                "Launch {size} with ec2.run_instances from the ECS-optimized AMI (SSM parameter "
+                "{parameter}), UserData naming ECS_CLUSTER={cluster} and "
+                "IamInstanceProfile={{'Name': 'ecsInstanceRole'}}; then lab.advance('1m')."
+            ).format(size=size, parameter=ECS_AMI_PARAMETER, cluster=cluster),
         )
     reasons = [lab.diagnose_instance(i["InstanceId"]) for i in candidates]
     pending = [r for r in reasons if "has not tried to register yet" in r]
@@ -107,14 +118,16 @@ def instance_registered(
         return CheckResult(
             title,
             False,
-            f"{len(candidates)} launched instance(s) have not registered yet",
-            "The agent starts about 35 s after launch: move the clock, e.g. lab.advance('1m').",
+            _("{n} launched instance(s) have not registered yet").format(n=len(candidates)),
+            _("The agent starts about 35 s after launch: move the clock, e.g. lab.advance('1m')."),
         )
     why = next(r for r in reasons if r not in pending)
     return CheckResult(
         title,
         False,
-        f"{len(candidates) - len(pending)} launched instance(s) are running but not registered",
+        _("{n} launched instance(s) are running but not registered").format(
+            n=len(candidates) - len(pending)
+        ),
         readable(lab, why),
     )
 
@@ -142,70 +155,89 @@ def taskdef_registered(
 ) -> CheckResult:
     """The family has an ACTIVE revision (>= ``min_revision``) that ECS lists as compatible with
     ``compatible_with`` (EC2 or FARGATE) and uses ``network_mode``."""
-    title = f"task definition {family} registered"
+    title = _("task definition {family} registered").format(family=family)
     td = _taskdef(lab, family)
     if td is None:
         fams = client(lab, "ecs").list_task_definition_families(status="ALL")["families"]
-        hint = (
+        hint = _(
             "Register it with ecs.register_task_definition(family=..., containerDefinitions=[...]); "
             "if ECS refused it, read the error message: it names the rule."
         )
         if fams:
-            hint += f" Families in the lab: {', '.join(fams)}."
-        return CheckResult(title, False, f"there is no ACTIVE revision of {family}", hint)
+            hint += " " + _("Families in the lab: {names}.").format(names=", ".join(fams))
+        return CheckResult(
+            title, False, _("there is no ACTIVE revision of {family}").format(family=family), hint
+        )
     where = f"{family}:{td['revision']}"
     if td["revision"] < min_revision:
         return CheckResult(
             title,
             False,
-            f"the latest ACTIVE revision is {where}",
-            f"Register a new revision (revision {min_revision} or later): each "
-            "register_task_definition call for the family adds one.",
+            _("the latest ACTIVE revision is {where}").format(where=where),
+            _(
+                "Register a new revision (revision {n} or later): each "
+                "register_task_definition call for the family adds one."
+            ).format(n=min_revision),
         )
     if compatible_with and compatible_with not in td["compatibilities"]:
         return CheckResult(
             title,
             False,
-            f"{where} is compatible with {', '.join(td['compatibilities'])}, not {compatible_with}",
-            f'Add requiresCompatibilities=["{compatible_with}"] so ECS checks the rules for it'
-            + (
-                "; Fargate needs networkMode awsvpc and a valid task-level cpu/memory pair."
-                if compatible_with == "FARGATE"
-                else "."
+            _("{where} is compatible with {have}, not {want}").format(
+                where=where, have=", ".join(td["compatibilities"]), want=compatible_with
             ),
+            (
+                _(
+                    'Add requiresCompatibilities=["{want}"] so ECS checks the rules for it; '
+                    "Fargate needs networkMode awsvpc and a valid task-level cpu/memory pair."
+                )
+                if compatible_with == "FARGATE"
+                else _('Add requiresCompatibilities=["{want}"] so ECS checks the rules for it.')
+            ).format(want=compatible_with),
         )
     mode = td.get("networkMode", "bridge")
     if network_mode and mode != network_mode:
         return CheckResult(
             title,
             False,
-            f"{where} uses networkMode {mode}, the exercise wants {network_mode}",
-            f'Pass networkMode="{network_mode}" and register a new revision.',
+            _("{where} uses networkMode {mode}, the exercise wants {want}").format(
+                where=where, mode=mode, want=network_mode
+            ),
+            _('Pass networkMode="{want}" and register a new revision.').format(want=network_mode),
         )
     return CheckResult(
-        title, True, f"{where} is ACTIVE ({', '.join(td['compatibilities'])}; {mode})"
+        title,
+        True,
+        _("{where} is ACTIVE ({compatibilities}; {mode})").format(
+            where=where, compatibilities=", ".join(td["compatibilities"]), mode=mode
+        ),
     )
 
 
 def taskdef_deregistered(lab, ref: str) -> CheckResult:
     """``family:revision`` is INACTIVE (deregistered) or being deleted."""
-    title = f"task definition {ref} deregistered"
+    title = _("task definition {ref} deregistered").format(ref=ref)
     if ":" not in ref:
         raise ValueError("name a revision, like web:1")
     td = _taskdef(lab, ref)
     if td is None:
         return CheckResult(
-            title, False, f"{ref} does not exist", "Check the family name and revision number."
+            title,
+            False,
+            _("{ref} does not exist").format(ref=ref),
+            _("Check the family name and revision number."),
         )
     if td["status"] == "ACTIVE":
         return CheckResult(
             title,
             False,
-            f"{ref} is still ACTIVE",
-            f'Deregister it with ecs.deregister_task_definition(taskDefinition="{ref}"): a '
-            "revision number is required, a bare family name is refused.",
+            _("{ref} is still ACTIVE").format(ref=ref),
+            _(
+                'Deregister it with ecs.deregister_task_definition(taskDefinition="{ref}"): a '
+                "revision number is required, a bare family name is refused."
+            ).format(ref=ref),
         )
-    return CheckResult(title, True, f"{ref} is {td['status']}")
+    return CheckResult(title, True, _("{ref} is {status}").format(ref=ref, status=td["status"]))
 
 
 # -- ECR (lesson 04) -------------------------------------------------------------------------------
@@ -223,46 +255,61 @@ def _images(lab, repository: str) -> list[dict] | None:
 
 def image_tagged(lab, repository: str, tag: str, *, same_as: str | None = None) -> CheckResult:
     """``repository:tag`` exists (and points at the same image digest as tag ``same_as``)."""
-    title = f"image {repository}:{tag}"
+    title = _("image {repository}:{tag}").format(repository=repository, tag=tag)
     images = _images(lab, repository)
     if images is None:
         return CheckResult(
             title,
             False,
-            f"there is no repository named {repository}",
-            f'Create it with ecr.create_repository(repositoryName="{repository}").',
+            _("there is no repository named {repository}").format(repository=repository),
+            _('Create it with ecr.create_repository(repositoryName="{repository}").').format(
+                repository=repository
+            ),
         )
     by_tag = {t: d["imageDigest"] for d in images for t in d.get("imageTags", [])}
     if tag not in by_tag:
-        have = ", ".join(sorted(by_tag)) or "none"
+        have = ", ".join(sorted(by_tag)) or _("none")
         return CheckResult(
             title,
             False,
-            f"no image in {repository} has the tag {tag} (tags: {have})",
-            "To add a tag without pulling: ecr.batch_get_image(...) returns the imageManifest; "
-            "pass it to ecr.put_image(repositoryName=..., imageTag=..., imageManifest=...).",
+            _("no image in {repository} has the tag {tag} (tags: {have})").format(
+                repository=repository, tag=tag, have=have
+            ),
+            _(
+                "To add a tag without pulling: ecr.batch_get_image(...) returns the "
+                "imageManifest; pass it to ecr.put_image(repositoryName=..., imageTag=..., "
+                "imageManifest=...)."
+            ),
         )
     if same_as is not None and by_tag.get(same_as) != by_tag[tag]:
         return CheckResult(
             title,
             False,
-            f"{tag} and {same_as} point at different images",
-            f"Take the manifest of {same_as} (batch_get_image with imageTag={same_as!r}) and put "
-            "it under the new tag: the digest is the manifest's hash, so it is the same image.",
+            _("{tag} and {other} point at different images").format(tag=tag, other=same_as),
+            _(
+                "Take the manifest of {other} (batch_get_image with imageTag={quoted}) and put "
+                "it under the new tag: the digest is the manifest's hash, so it is the same image."
+            ).format(other=same_as, quoted=repr(same_as)),
         )
     short = by_tag[tag].split(":")[1][:12]
     return CheckResult(
-        title, True, f"{tag} -> sha256:{short}" + (f" (same as {same_as})" if same_as else "")
+        title,
+        True,
+        f"{tag} -> sha256:{short}"
+        + (_(" (same as {other})").format(other=same_as) if same_as else ""),
     )
 
 
 def no_untagged_images(lab, repository: str) -> CheckResult:
     """The repository exists, still has tagged images, and has no untagged ones."""
-    title = f"no untagged images in {repository}"
+    title = _("no untagged images in {repository}").format(repository=repository)
     images = _images(lab, repository)
     if images is None:
         return CheckResult(
-            title, False, f"there is no repository named {repository}", "Check the name."
+            title,
+            False,
+            _("there is no repository named {repository}").format(repository=repository),
+            _("Check the name."),
         )
     untagged = [d for d in images if not d.get("imageTags")]
     tagged = [d for d in images if d.get("imageTags")]
@@ -270,15 +317,18 @@ def no_untagged_images(lab, repository: str) -> CheckResult:
         return CheckResult(
             title,
             False,
-            f"{len(untagged)} untagged image(s) left",
-            "List them with ecr.list_images(repositoryName=..., filter={'tagStatus': 'UNTAGGED'}) "
-            "and pass their imageIds to ecr.batch_delete_image.",
+            _("{n} untagged image(s) left").format(n=len(untagged)),
+            _(
+                "List them with ecr.list_images(repositoryName=..., "
+                "filter={{'tagStatus': 'UNTAGGED'}}) "
+                "and pass their imageIds to ecr.batch_delete_image."
+            ).format(),
         )
     if not tagged:
         return CheckResult(
             title,
             False,
-            "the repository is empty: the tagged images were deleted too",
-            "Delete by digest only the images that have no tag.",
+            _("the repository is empty: the tagged images were deleted too"),
+            _("Delete by digest only the images that have no tag."),
         )
-    return CheckResult(title, True, f"{len(tagged)} tagged image(s), none untagged")
+    return CheckResult(title, True, _("{n} tagged image(s), none untagged").format(n=len(tagged)))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 
 from ..aws import client
+from ..i18n import _, ngettext
 from ..views.instances import name_tags
 from .result import CheckResult
 
@@ -51,13 +52,22 @@ def tasks_running(
     """``count`` tasks of ``family`` are RUNNING in ``cluster`` (exactly; desired RUNNING), and
     optionally ``per_az`` in every Availability Zone that has one, all ``on`` these instances
     (Name tags), or all with this network mode."""
-    title = f"{count} {family} task(s) RUNNING in {cluster}"
+    title = ngettext(
+        "{count} {family} task(s) RUNNING in {cluster}",
+        "{count} {family} task(s) RUNNING in {cluster}",
+        count,
+    ).format(count=count, family=family, cluster=cluster)
     try:
         tasks = _tasks(lab, cluster, family)
     except Exception as exc:  # ClusterNotFoundException and the like: say it in AWS's words
         from ..aws import error_text
 
-        return CheckResult(title, False, error_text(exc), f"Create the cluster {cluster} first.")
+        return CheckResult(
+            title,
+            False,
+            error_text(exc),
+            _("Create the cluster {cluster} first.").format(cluster=cluster),
+        )
     running = [t for t in tasks if t["lastStatus"] == "RUNNING"]
     waiting = [t for t in tasks if t["lastStatus"] != "RUNNING"]
     if len(running) != count:
@@ -66,11 +76,13 @@ def tasks_running(
             states = Counter(t["lastStatus"] for t in waiting)
             msg += ", " + ", ".join(f"{n} {s}" for s, n in sorted(states.items()))
         if waiting and len(running) + len(waiting) >= count:
-            hint = "Some are still on their way: advance the clock (lab.advance('30s'))."
+            hint = _("Some are still on their way: advance the clock (lab.advance('30s')).")
         elif len(running) > count:
-            hint = f"Too many: stop the extra ones (stop_task) so exactly {count} run."
+            hint = _("Too many: stop the extra ones (stop_task) so exactly {count} run.").format(
+                count=count
+            )
         else:
-            hint = (
+            hint = _(
                 "Run more with run_task(count=...). If run_task returned failures, read their "
                 "reasons (RESOURCE:MEMORY, RESOURCE:PORTS, RESOURCE:ENI ...) and "
                 "lab.why_not_placed(cluster, family) to see which check refused each instance."
@@ -88,8 +100,12 @@ def tasks_running(
             return CheckResult(
                 title,
                 False,
-                f"the tasks use network mode {', '.join(sorted(modes))}, not {network_mode}",
-                f"Register a revision with networkMode='{network_mode}' and run that one.",
+                _("the tasks use network mode {modes}, not {want}").format(
+                    modes=", ".join(sorted(modes)), want=network_mode
+                ),
+                _("Register a revision with networkMode='{want}' and run that one.").format(
+                    want=network_mode
+                ),
             )
     where = _instance_names(lab, cluster, running)
     if per_az is not None:
@@ -99,10 +115,14 @@ def tasks_running(
             return CheckResult(
                 title,
                 False,
-                f"per Availability Zone: {spread} (the exercise wants {per_az} in each)",
-                "RunTask's default strategy is random. Pass placementStrategy=[{'type': "
-                "'spread', 'field': 'attribute:ecs.availability-zone'}] (stop the misplaced ones "
-                "first).",
+                _("per Availability Zone: {spread} (the exercise wants {n} in each)").format(
+                    spread=spread, n=per_az
+                ),
+                _(
+                    "RunTask's default strategy is random. Pass placementStrategy=[{'type': "
+                    "'spread', 'field': 'attribute:ecs.availability-zone'}] (stop the misplaced ones "
+                    "first)."
+                ),
             )
     if on is not None:
         off = sorted(
@@ -112,15 +132,21 @@ def tasks_running(
             return CheckResult(
                 title,
                 False,
-                f"some run on {', '.join(off)}, not only on {', '.join(on)}",
-                "Pin them with a memberOf constraint (for example "
-                "'ec2InstanceId == i-...' or an attribute), or with start_task on that instance.",
+                _("some run on {off}, not only on {on}").format(
+                    off=", ".join(off), on=", ".join(on)
+                ),
+                _(
+                    "Pin them with a memberOf constraint (for example "
+                    "'ec2InstanceId == i-...' or an attribute), or with start_task on that instance."
+                ),
             )
     detail = []
     if per_az is not None:
-        detail.append(f"{per_az} per Availability Zone")
+        detail.append(_("{n} per Availability Zone").format(n=per_az))
     if on is not None:
-        detail.append("on " + ", ".join(on))
+        detail.append(_("on {names}").format(names=", ".join(on)))
     if network_mode is not None:
-        detail.append(f"network mode {network_mode}")
-    return CheckResult(title, True, "RUNNING" + (" (" + "; ".join(detail) + ")" if detail else ""))
+        detail.append(_("network mode {mode}").format(mode=network_mode))
+    if not detail:
+        return CheckResult(title, True, "RUNNING")
+    return CheckResult(title, True, _("RUNNING ({details})").format(details="; ".join(detail)))

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
+from ..i18n import _
 from .instances import readable
 
 __all__ = [
@@ -39,8 +40,10 @@ def price_caption(sources: Iterable[str], note: str = "") -> str:
     for s in sources:
         if s and s not in seen:
             seen.append(str(s))
-    text = "Price source: " + ("; ".join(seen) if seen else "none (nothing billed yet)") + "."
-    return text + (f"<br>Note: {note}." if note else "")
+    text = _("Price source: {sources}.").format(
+        sources="; ".join(seen) if seen else _("none (nothing billed yet)")
+    )
+    return text + ("<br>" + _("Note: {note}.").format(note=note) if note else "")
 
 
 def lab_price_caption(lab, costs: pd.DataFrame | None = None) -> str:
