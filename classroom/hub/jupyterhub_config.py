@@ -28,7 +28,8 @@ c.JupyterHub.cookie_secret_file = os.path.join(state, "jupyterhub_cookie_secret"
 c.ConfigurableHTTPProxy.command = [
     os.path.join(here, "node_modules", ".bin", "configurable-http-proxy")
 ]
-c.ConfigurableHTTPProxy.api_url = "http://127.0.0.1:8001"
+c.ConfigurableHTTPProxy.api_url = f"http://127.0.0.1:{port + 1}"
+c.JupyterHub.hub_port = port + 2
 
 c.JupyterHub.authenticator_class = "native"
 admin = os.environ.get("ECSLAB_HUB_ADMIN", "instructor")
@@ -38,6 +39,15 @@ c.NativeAuthenticator.open_signup = False
 c.JupyterHub.spawner_class = "simple"
 c.Spawner.notebook_dir = os.path.join(state, "users", "{username}")
 c.Spawner.default_url = "/lab"
+c.SimpleLocalProcessSpawner.home_dir_template = os.path.join(state, "users", "{username}")
+
+
+def make_user_dir(spawner) -> None:
+    """Each learner gets their own folder (the spawner does not create it)."""
+    os.makedirs(os.path.join(state, "users", spawner.user.name), exist_ok=True)
+
+
+c.Spawner.pre_spawn_hook = make_user_dir
 c.Spawner.cmd = [sys.executable, "-m", "jupyterhub.singleuser"]
 if os.getuid() == 0:
     c.Spawner.args = ["--allow-root"]
