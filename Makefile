@@ -87,3 +87,14 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache
+
+# The classroom hub (issue 17, WORK IN PROGRESS, untested): JupyterHub 5 on 127.0.0.1:8000 with
+# configurable-http-proxy installed into classroom/hub/node_modules. Public binding is explicit:
+# `make classroom HUB_IP=0.0.0.0`.
+HUB_IP ?= 127.0.0.1
+.PHONY: classroom
+classroom: $(STAMP)
+	$(BIN)/pip install -q -e '.[classroom]'
+	cd classroom/hub && npm install --no-audit --no-fund
+	@echo "Hub: http://$(HUB_IP):8000/  - sign up as 'instructor' (the admin), then approve students at /hub/authorize"
+	ECSLAB_HUB_IP=$(HUB_IP) $(BIN)/jupyterhub -f classroom/hub/jupyterhub_config.py
