@@ -37,6 +37,7 @@ HANDLER_MODULES = [
     "ecslab.api.ec2_launch_templates",
     "ecslab.api.autoscaling_groups",
     "ecslab.api.ecs_capacity_providers",
+    "ecslab.api.ecs_task_sets",
 ]
 
 

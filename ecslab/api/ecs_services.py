@@ -10,6 +10,7 @@ from ..core.errors import ClusterNotFoundException, InvalidParameterException
 from ..domain.tasks.model import PRE_RUNNING
 from .ecs_common import tags_in, tags_out
 from .ecs_deployments import strategy_extras
+from .ecs_task_sets import task_set_out
 from .paging import page
 from .registry import handler
 from .shape_case import shape, to_camel, to_snake
@@ -101,7 +102,6 @@ def service_out(lab, svc, include_tags: bool = False) -> dict[str, Any]:
         "runningCount": running,
         "pendingCount": pending,
         **_launch(svc),
-        "taskDefinition": svc.td.arn,
         "deploymentConfiguration": {
             "deploymentCircuitBreaker": {
                 "enable": svc.breaker_enable,
@@ -126,12 +126,16 @@ def service_out(lab, svc, include_tags: bool = False) -> dict[str, Any]:
             for s in svc.placement_strategy
         ],
         "schedulingStrategy": svc.scheduling_strategy,
-        "deploymentController": {"type": "ECS"},
+        "deploymentController": {"type": svc.deployment_controller},
         "createdBy": f"arn:aws:iam::{lab.account_id}:root",
         "enableECSManagedTags": svc.enable_ecs_managed_tags,
         "propagateTags": svc.propagate_tags or "NONE",
         "enableExecuteCommand": svc.enable_execute_command,
     }
+    if svc.td is not None:
+        out["taskDefinition"] = svc.td.arn
+    if svc.external:
+        _external(lab, svc, out)
     if svc.load_balancers or svc.health_check_grace_period:
         out["healthCheckGracePeriodSeconds"] = svc.health_check_grace_period
     if svc.load_balancers:
@@ -148,6 +152,16 @@ def service_out(lab, svc, include_tags: bool = False) -> dict[str, Any]:
         out["tags"] = tags_out(lab.tags.of(svc.arn))
     strategy_extras(lab, svc, out)  # deploymentConfiguration.strategy, advancedConfiguration
     return out
+
+
+def _external(lab, svc, out: dict[str, Any]) -> None:
+    """An EXTERNAL service: its task sets instead of deployments; without a PRIMARY task set the
+    task-set fields (launch type, task definition ...) are absent (Developer Guide)."""
+    out["deployments"] = []
+    out["taskSets"] = [task_set_out(lab, svc, ts) for ts in svc.task_sets]
+    if svc.td is None:
+        for key in ("launchType", "capacityProviderStrategy"):
+            out.pop(key, None)
 
 
 @handler("ecs", "CreateService")

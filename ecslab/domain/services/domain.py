@@ -26,6 +26,7 @@ from ..capacity.model import FARGATE_PROVIDERS
 from . import bluegreen as BG
 from . import deployments as D
 from . import health as H
+from . import tasksets as TS
 from . import validate as V
 from .history import History
 from .model import Service
@@ -47,6 +48,7 @@ class Services:
         self._lost: dict[str, tuple[int, set[str]]] = {}
         lab.tasks.on_service_task = self._task_event
         self.history = History(self)  # service deployments and revisions
+        self.task_sets = TS.TaskSets(self)  # EXTERNAL deployment controller
 
     # -- lookups ---------------------------------------------------------------------------------
 
@@ -83,6 +85,8 @@ class Services:
 
     def owns(self, resource_arn: str) -> bool:
         parts = parse_arn(resource_arn) or {}
+        if parts.get("resource", "").startswith("task-set/"):
+            return self.task_sets.owns(resource_arn)
         path = parts.get("resource", "").split("/")
         if len(path) != 3 or path[0] != "service":
             return False
@@ -106,21 +110,30 @@ class Services:
     def create(self, p: dict[str, Any]) -> Service:
         lab = self.lab
         cluster = lab.clusters.get(p.get("cluster"))
-        _unsupported(p)
+        external = _controller(p) == "EXTERNAL"
         name = p.get("service_name") or ""
         V.check_name(name)
         old = self._by_cluster.get(cluster.name, {}).get(name)
         if old is not None and old.status != "INACTIVE":
             raise InvalidParameterException("Creation of service was not idempotent.")  # [V]
         strategy = p.get("scheduling_strategy") or "REPLICA"
-        cps = _strategy(lab, cluster, p.get("capacity_provider_strategy"), p.get("launch_type"))
-        launch_type = p.get("launch_type") or _launch_type_of(cps)
         daemon = strategy == "DAEMON"
-        if not p.get("task_definition"):
+        if external:
+            _external_create(p, daemon)  # launch settings belong to its task sets
+        cps = (
+            []
+            if external
+            else _strategy(lab, cluster, p.get("capacity_provider_strategy"), p.get("launch_type"))
+        )
+        launch_type = p.get("launch_type") or _launch_type_of(cps)
+        if external:
+            td = None
+        elif not p.get("task_definition"):
             raise InvalidParameterException(
                 "A task definition is required for the ECS deployment controller."
             )  # [M]
-        td = lab.taskdefs.resolve(p["task_definition"], for_use=True)
+        else:
+            td = lab.taskdefs.resolve(p["task_definition"], for_use=True)
         desired = p.get("desired_count")
         if daemon:
             if launch_type == "FARGATE":
@@ -168,8 +181,10 @@ class Services:
             role_arn=p.get("role"),
             service_connect_namespace=_namespace(cluster, p.get("service_connect_configuration")),
             capacity_provider_strategy=cps,
+            deployment_controller="EXTERNAL" if external else "ECS",
         )
-        V.check_launch(lab, cluster, td, D.request(lab, svc, None, td))
+        if not external:
+            V.check_launch(lab, cluster, td, D.request(lab, svc, None, td))
         strategy_cfg = BG.parse(lab, p, svc, None)
         # -- valid: change state
         self.history.configs[svc.arn] = strategy_cfg
@@ -184,13 +199,15 @@ class Services:
             launch_type=launch_type,
             scheduling_strategy=strategy,
             desired_count=desired,
-            task_definition=td.arn,
+            task_definition=td.arn if td is not None else None,
+            deployment_controller=svc.deployment_controller,
             target_groups=[lb.target_group_arn for lb in lbs],
             namespace=svc.service_connect_namespace,
         )
         if tags:
             lab.tags.set(svc.arn, tags, check=False, cluster=cluster.name)
-        D.new_deployment(self, svc, td)
+        if not external:
+            D.new_deployment(self, svc, td)
         self.kick(svc)
         return svc
 
@@ -199,7 +216,9 @@ class Services:
     def update(self, p: dict[str, Any]) -> Service:
         lab = self.lab
         svc = self.get(p.get("cluster"), p["service"])
-        _unsupported(p)
+        _controller(p)
+        if svc.external:
+            return self._update_external(svc, p)
         changes: dict[str, Any] = {}
         desired = p.get("desired_count")
         if desired is not None:
@@ -284,6 +303,40 @@ class Services:
         self.kick(svc)
         return svc
 
+    def _update_external(self, svc: Service, p: dict[str, Any]) -> Service:
+        """UpdateService of an EXTERNAL service: desiredCount and healthCheckGracePeriodSeconds
+        (the rest belongs to task sets: "you must create a new task set")."""
+        for key, field in _TASK_SET_FIELDS.items():
+            if p.get(key):
+                raise InvalidParameterException(TS_FIELD.format(field=field))
+        changes: dict[str, Any] = {}
+        desired = p.get("desired_count")
+        if desired is not None:
+            _check_count(desired)
+            changes["desired_count"] = desired
+        grace = p.get("health_check_grace_period_seconds")
+        if grace is not None:
+            if grace < 0:
+                raise InvalidParameterException("healthCheckGracePeriodSeconds must be >= 0.")
+            changes["health_check_grace_period_seconds"] = grace
+        # -- valid: change state
+        if desired is not None and desired != svc.desired_count:
+            svc.desired_count = desired
+            for ts in svc.task_sets:
+                TS.unsettle(self.lab, svc, ts)
+        if grace is not None:
+            svc.health_check_grace_period = int(grace)
+        self.lab.emit(
+            "ServiceUpdated",
+            "ecs",
+            cluster=svc.cluster,
+            resource=svc.arn,
+            changes=changes,
+            force_new_deployment=False,
+        )
+        self.kick(svc)
+        return svc
+
     # -- DeleteService -------------------------------------------------------------------------------
 
     def delete(self, cluster_ref: str | None, ref: str, force: bool = False) -> Service:
@@ -291,7 +344,9 @@ class Services:
         if not svc.daemon and svc.desired_count > 0 and not force:
             raise InvalidParameterException(SCALED_ABOVE_0)
         svc.status = "DRAINING"
-        svc.desired_count = svc.primary.desired_count = 0
+        svc.desired_count = 0
+        if svc.deployments:
+            svc.primary.desired_count = 0
         self.lab.emit("ServiceDeleted", "ecs", cluster=svc.cluster, resource=svc.arn, force=force)
         self.kick(svc)
         return svc
@@ -348,7 +403,10 @@ class Services:
                 st.unhealthy is not None
             )
             if failed and not st.ever_healthy:
-                D.count_failure(self, svc, st.deployment)
+                if svc.external:
+                    TS.count_failure(self, svc, st.deployment)
+                else:
+                    D.count_failure(self, svc, st.deployment)
         self.kick(svc)
 
     def on_target_health_changed(self, tg, target, old: str) -> None:
@@ -429,10 +487,42 @@ def _launch_type_of(cps: list[dict[str, Any]]) -> str:
     return "EC2"
 
 
-def _unsupported(p: dict[str, Any]) -> None:
+def _controller(p: dict[str, Any]) -> str:
     ctrl = (p.get("deployment_controller") or {}).get("type") or "ECS"
-    if ctrl != "ECS":
+    if ctrl not in ("ECS", "EXTERNAL"):
         raise InvalidParameterException(
-            f"ecslab simulates the ECS (rolling update) deployment controller; {ctrl} is not "
-            "simulated."
+            f"ecslab simulates the ECS (rolling update) and EXTERNAL deployment controllers; "
+            f"{ctrl} is not simulated."
+        )  # [M]
+    return ctrl
+
+
+#: What belongs to an EXTERNAL service's task sets, not to the service (Developer Guide,
+#: external deployments): snake_case request key -> the AWS member name.
+_TASK_SET_FIELDS = {
+    "task_definition": "taskDefinition",
+    "load_balancers": "loadBalancers",
+    "network_configuration": "networkConfiguration",
+    "platform_version": "platformVersion",
+    "launch_type": "launchType",
+    "capacity_provider_strategy": "capacityProviderStrategy",
+    "force_new_deployment": "forceNewDeployment",
+}
+TS_FIELD = (
+    "{field} is set on the task sets of a service using the EXTERNAL deployment controller "
+    "(CreateTaskSet), not on the service."
+)  # [M]
+
+
+def _external_create(p: dict[str, Any], daemon: bool) -> None:
+    if daemon:
+        raise InvalidParameterException(
+            "The EXTERNAL deployment controller does not support the DAEMON scheduling strategy."
+        )  # [V] "EXTERNAL deployment controller types don't support the DAEMON ..." ([M] text)
+    for key, field in _TASK_SET_FIELDS.items():
+        if p.get(key):
+            raise InvalidParameterException(TS_FIELD.format(field=field))
+    if (p.get("deployment_configuration") or {}).get("strategy") == "BLUE_GREEN":
+        raise InvalidParameterException(
+            "The BLUE_GREEN deployment strategy requires the ECS deployment controller."
         )  # [M]

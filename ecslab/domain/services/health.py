@@ -79,7 +79,9 @@ def responder(lab, st: ServiceTask, container: str, container_port: int):
 def task_running(dom, svc: Service, st: ServiceTask) -> None:
     """The task reached RUNNING: register targets, start health checks or the 40 s timer."""
     lab, task = dom.lab, st.task
-    for lb in svc.load_balancers:
+    # An EXTERNAL service's tasks use their task set's load balancers.
+    lbs = st.deployment.load_balancers if svc.external else svc.load_balancers
+    for lb in lbs:
         tg_arn = dom.history.target_group_for(svc, st, lb)  # blue/green: green's own group
         c = task.container(lb.container_name)
         if task.network_mode == "awsvpc":
@@ -112,7 +114,7 @@ def task_running(dom, svc: Service, st: ServiceTask) -> None:
                 lambda tr, c=c: _container_changed(dom, svc, st, c, tr),
             )
         )
-    if not svc.load_balancers and not st.monitors:
+    if not lbs and not st.monitors:
         st.timer = lab.clock.after(
             HEALTHY_AFTER_S, lambda: _settle(dom, svc, st), "service-task-healthy"
         )

@@ -22,6 +22,7 @@ __all__ = [
     "ServiceTask",
     "LbSpec",
     "ServiceEvent",
+    "TaskSet",
     "min_healthy",
     "max_tasks",
     "breaker_threshold",
@@ -76,12 +77,42 @@ class Deployment:
     launch: Any = None  # cached tasks.launch.Launch (validated once)
 
 
+@dataclass
+class TaskSet:
+    """A task set of a service using the EXTERNAL deployment controller (CreateTaskSet): its
+    own task definition, launch settings and load balancers, and a ``scale`` (a percentage of
+    the service's desiredCount, rounded up: computedDesiredCount). Its tasks are ServiceTasks
+    whose ``deployment`` is the task set."""
+
+    id: str  # ecs-svc/<19 digits>
+    arn: str  # ...:task-set/<cluster>/<service>/ecs-svc/<19 digits>
+    td: Any  # TaskDefinition
+    created_at: datetime
+    updated_at: datetime
+    scale: float  # percent, 0..100
+    launch_type: str  # EC2 | FARGATE | EXTERNAL
+    capacity_provider_strategy: list[dict[str, Any]]  # snake_case, [] with a launch type
+    platform_version: str | None
+    network_configuration: dict[str, Any] | None  # snake_case, as given
+    load_balancers: list[LbSpec]
+    external_id: str | None = None
+    status: str = "ACTIVE"  # PRIMARY | ACTIVE | DRAINING
+    stability_status: str = "STABILIZING"  # STEADY_STATE | STABILIZING
+    stability_at: datetime | None = None
+    failed_tasks: int = 0
+    launch: Any = None  # cached tasks.launch.Launch (validated at CreateTaskSet)
+
+    def computed_desired(self, svc_desired: int) -> int:
+        """computedDesiredCount: ceil(desiredCount x scale / 100) ([V] the TaskSet shape)."""
+        return math.ceil(round(svc_desired * self.scale / 100, 9))
+
+
 @dataclass(slots=True)
 class ServiceTask:
     """The scheduler's view of one task it started."""
 
     task: Any  # tasks.model.Task
-    deployment: Deployment
+    deployment: Any  # Deployment, or the TaskSet of an EXTERNAL service
     healthy: bool = False
     unhealthy: str | None = None  # why it failed its health checks (then it is replaced)
     targets: list[tuple[str, str, int]] = field(default_factory=list)  # (tg arn, id, port)
@@ -130,6 +161,12 @@ class Service:
     placement_retries: int = 0
     service_connect_namespace: str | None = None  # ListServicesByNamespace (Service Connect)
     stuck: bool = False  # said "unable to stop or start tasks ..." for this situation
+    deployment_controller: str = "ECS"  # ECS | EXTERNAL (task sets, CreateTaskSet)
+    task_sets: list[TaskSet] = field(default_factory=list)  # EXTERNAL: oldest first
+
+    @property
+    def external(self) -> bool:
+        return self.deployment_controller == "EXTERNAL"
 
     @property
     def primary(self) -> Deployment:
