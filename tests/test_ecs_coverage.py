@@ -7,7 +7,9 @@ import botocore.session
 from ecslab.api import load_handlers
 from ecslab.api.registry import HANDLERS
 
-FLOOR = 56  # raise it as operations are added (41 before issue 16; +10 agent/ops, +5 capacity providers)
+# raise it as operations are added (41 before issue 16; +10 agent/ops, +5 capacity providers,
+# +5 task sets)
+FLOOR = 61
 
 NEW = {
     "UpdateCluster",
@@ -20,6 +22,11 @@ NEW = {
     "GetTaskProtection",
     "UpdateTaskProtection",
     "ListServicesByNamespace",
+    "CreateTaskSet",
+    "DescribeTaskSets",
+    "UpdateTaskSet",
+    "DeleteTaskSet",
+    "UpdateServicePrimaryTaskSet",
 }
 
 
