@@ -49,7 +49,8 @@ def service_summary(lab, cluster: str, service: str) -> dict:
         "desired": s["desiredCount"],
         "running": s["runningCount"],
         "pending": s["pendingCount"],
-        "task_definition": readable(s["taskDefinition"]),
+        # An EXTERNAL service without a primary task set has no task definition.
+        "task_definition": readable(s["taskDefinition"]) if "taskDefinition" in s else "",
         "deployments": [
             f"{d['status']} {readable(d['taskDefinition'])} {d.get('rolloutState', '')}".strip()
             for d in s["deployments"]

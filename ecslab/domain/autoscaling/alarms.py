@@ -266,7 +266,9 @@ class Alarms:
             if curve is None:
                 cpu, mem = 0.0, 25.0  # [M] no offered load
             else:
-                cap = running * curve.capacity(_cpu_units(svc.td))
+                # An EXTERNAL service without a primary task set: its tasks' definition.
+                td = svc.td or next(iter(svc.tasks.values())).task.td
+                cap = running * curve.capacity(_cpu_units(td))
                 cpu = min(100.0, 100.0 * curve.at(t_mid) / cap)
                 mem = min(100.0, max(0.0, curve.memory_base + curve.memory_slope * cpu))
             s.minutes.append(minute)

@@ -387,6 +387,8 @@ class AppScaling:
 
 def _deploying(svc) -> bool:
     """An ECS deployment is in progress (Application Auto Scaling does not scale in then)."""
+    if not svc.deployments:
+        return False  # EXTERNAL deployment controller: task sets, no ECS deployments
     return len(svc.deployments) > 1 or svc.primary.rollout_state == "IN_PROGRESS"
 
 
