@@ -472,3 +472,28 @@ def test_same_seed_same_task_sets():
     c = Lab(seed=4)
     scenario(c)
     assert answers(c)["sets"][0]["id"] != answers(a)["sets"][0]["id"]
+
+
+def test_service_auto_scaling_moves_the_computed_counts(lab, ecs):
+    """Application Auto Scaling sets the service's desiredCount; each task set follows it
+    (computedDesiredCount), with or without a primary task set."""
+    from test_appscaling import _register, _tracking
+
+    from workbook.views.deploy import service_summary
+
+    cluster(lab, 3)
+    td = taskdef(lab, "web", command=["httpd", "-f"], cpu=256, memory=256)
+    ecs.create_service(
+        cluster=C, serviceName=S, desiredCount=1, deploymentController={"type": "EXTERNAL"}
+    )
+    ts = _create(ecs, td, 100)
+    assert service_summary(lab, C, S)["task_definition"] == ""  # no primary task set yet
+    aas = lab.client("application-autoscaling")
+    _register(aas, 1, 6)
+    _tracking(aas)
+    lab.act("set_load", cluster=C, service=S, points=[[0, 100]])
+    lab.advance("20m")
+    desired = service(lab)["desiredCount"]
+    assert desired > 1
+    got = _sets(ecs)[ts["id"]]
+    assert got["computedDesiredCount"] == desired and got["runningCount"] == desired
