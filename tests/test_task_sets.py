@@ -497,3 +497,9 @@ def test_service_auto_scaling_moves_the_computed_counts(lab, ecs):
     assert desired > 1
     got = _sets(ecs)[ts["id"]]
     assert got["computedDesiredCount"] == desired and got["runningCount"] == desired
+    # Scale-in (Application Auto Scaling checks for an ECS deployment in progress first).
+    lab.act("set_load", cluster=C, service=S, points=[[0, 5]])
+    lab.advance("40m")
+    after = service(lab)["desiredCount"]
+    assert after < desired
+    assert _sets(ecs)[ts["id"]]["runningCount"] == after
