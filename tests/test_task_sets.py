@@ -503,3 +503,32 @@ def test_service_auto_scaling_moves_the_computed_counts(lab, ecs):
     after = service(lab)["desiredCount"]
     assert after < desired
     assert _sets(ecs)[ts["id"]]["runningCount"] == after
+
+
+def test_failing_task_set_tasks_are_replaced_with_back_off(lab, ecs):
+    cluster(lab, 1)
+    bad = taskdef(lab, "bad", command=("sh", "-c", "exit 1"))
+    ecs.create_service(
+        cluster=C, serviceName=S, desiredCount=1, deploymentController={"type": "EXTERNAL"}
+    )
+    ts = _create(ecs, bad, 100)
+    lab.advance("5m")
+    assert f"(service {S}) is unable to consistently start tasks successfully." in messages(lab)
+    stopped = lab.events.query("kind == 'TaskStopped'")["detail"]
+    assert len(stopped) >= 3
+    assert {d["stop_code"] for d in stopped} == {"EssentialContainerExited"}
+    assert _sets(ecs)[ts["id"]]["stabilityStatus"] == "STABILIZING"
+
+
+def test_tasks_on_a_draining_instance_move(lab, ecs):
+    td1, _ = _external(lab, ecs, desired=2, n=3)
+    ts = _create(ecs, td1, 100)
+    lab.advance("2m")
+    first = describe_tasks(lab, task_arns(lab))
+    ci = first[0]["containerInstanceArn"]
+    ecs.update_container_instances_state(cluster=C, containerInstances=[ci], status="DRAINING")
+    lab.advance("3m")
+    now = describe_tasks(lab, task_arns(lab))
+    assert len(now) == 2 and ci not in {t["containerInstanceArn"] for t in now}
+    got = _sets(ecs)[ts["id"]]
+    assert (got["runningCount"], got["stabilityStatus"]) == (2, "STEADY_STATE")
