@@ -532,3 +532,16 @@ def test_tasks_on_a_draining_instance_move(lab, ecs):
     assert len(now) == 2 and ci not in {t["containerInstanceArn"] for t in now}
     got = _sets(ecs)[ts["id"]]
     assert (got["runningCount"], got["stabilityStatus"]) == (2, "STEADY_STATE")
+
+
+def test_updated_at_follows_the_stability_status(lab, ecs):
+    td1, _ = _external(lab, ecs, desired=2)
+    ts = _create(ecs, td1, 100)
+    assert ts["createdAt"] == ts["updatedAt"] == ts["stabilityStatusAt"]
+    lab.advance("2m")
+    got = _sets(ecs)[ts["id"]]
+    assert got["stabilityStatus"] == "STEADY_STATE"
+    assert got["updatedAt"] == got["stabilityStatusAt"] > got["createdAt"]
+    primary = ecs.update_service_primary_task_set(cluster=C, service=S, primaryTaskSet=ts["id"])
+    out = primary["taskSet"]
+    assert out["updatedAt"] > out["stabilityStatusAt"]  # a new primary is not a new state

@@ -16,6 +16,8 @@ CreateTaskSet, UpdateTaskSet, UpdateServicePrimaryTaskSet, DeleteTaskSet, Descri
   unless its scale is 0, [M]); its tasks stop and it is gone once they have.
 * ``stabilityStatus``: STEADY_STATE when runningCount equals computedDesiredCount, nothing is
   pending, no task is on a DRAINING instance and every task is healthy; else STABILIZING.
+  ``stabilityStatusAt`` is when it last changed, and ``updatedAt`` moves with it (as the CLI
+  examples show); a call that changes what the task set must run makes it STABILIZING at once.
 * [V] at most 5 task sets a service ("5 deployments exist on the service. ...").
 
 Facts: ``TaskSetCreated``, ``TaskSetUpdated`` (scale), ``TaskSetMadePrimary``,
@@ -336,6 +338,7 @@ def unsettle(lab, svc: Service, ts: TaskSet) -> None:
     svc.steady = False
     if ts.stability_status != "STABILIZING":
         ts.stability_status, ts.stability_at = "STABILIZING", lab.now
+        ts.updated_at = lab.now
 
 
 def refresh_stability(dom, svc: Service, ts: TaskSet) -> None:
@@ -354,7 +357,8 @@ def refresh_stability(dom, svc: Service, ts: TaskSet) -> None:
     status = "STEADY_STATE" if steady else "STABILIZING"
     if status == ts.stability_status:
         return
-    ts.stability_status, ts.stability_at = status, lab.now
+    # updatedAt moves with it (the describe-task-sets CLI example: updatedAt == stabilityStatusAt)
+    ts.stability_status, ts.stability_at, ts.updated_at = status, lab.now, lab.now
     if steady:
         lab.emit(
             "TaskSetSteadyState",
