@@ -102,6 +102,8 @@ def service_out(lab, svc, include_tags: bool = False) -> dict[str, Any]:
         "runningCount": running,
         "pendingCount": pending,
         **_launch(svc),
+        # An EXTERNAL service without a primary task set has none.
+        **({"taskDefinition": svc.td.arn} if svc.td is not None else {}),
         "deploymentConfiguration": {
             "deploymentCircuitBreaker": {
                 "enable": svc.breaker_enable,
@@ -132,8 +134,6 @@ def service_out(lab, svc, include_tags: bool = False) -> dict[str, Any]:
         "propagateTags": svc.propagate_tags or "NONE",
         "enableExecuteCommand": svc.enable_execute_command,
     }
-    if svc.td is not None:
-        out["taskDefinition"] = svc.td.arn
     if svc.external:
         _external(lab, svc, out)
     if svc.load_balancers or svc.health_check_grace_period:
