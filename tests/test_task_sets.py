@@ -296,6 +296,9 @@ def test_task_sets_on_a_rolling_update_service_are_refused(lab, ecs):
             call()
         assert _code(exc) == ("InvalidParameterException", NOT_EXTERNAL)
     assert (len(lab.events), service(lab)["deployments"]) == before
+    # A rolling-update service's fact is as it was before task sets (saved labs replay).
+    created = lab.events.query("kind == 'ServiceCreated'")["detail"].iloc[0]
+    assert "deployment_controller" not in created
 
 
 def test_unknown_service_and_unknown_task_set(lab, ecs):

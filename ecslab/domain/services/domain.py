@@ -2,7 +2,8 @@
 the scheduler informed.
 
 Facts: ``ServiceCreated`` (name, launch_type, scheduling_strategy, desired_count,
-task_definition), ``ServiceUpdated`` (the changes), ``ServiceDeleted`` (at DeleteService; billing
+task_definition; for a task-set service also ``deployment_controller: EXTERNAL``, and no task
+definition), ``ServiceUpdated`` (the changes), ``ServiceDeleted`` (at DeleteService; billing
 and Container Insights count services from ServiceCreated to ServiceDeleted, by cluster name),
 ``ServiceInactive`` (DRAINING -> INACTIVE once its tasks stopped), ``DeploymentStarted`` /
 ``DeploymentCompleted`` / ``DeploymentFailed`` / ``DeploymentRolledBack``,
@@ -200,9 +201,10 @@ class Services:
             scheduling_strategy=strategy,
             desired_count=desired,
             task_definition=td.arn if td is not None else None,
-            deployment_controller=svc.deployment_controller,
             target_groups=[lb.target_group_arn for lb in lbs],
             namespace=svc.service_connect_namespace,
+            # only when EXTERNAL, so tables saved before task sets existed still replay
+            **({"deployment_controller": "EXTERNAL"} if external else {}),
         )
         if tags:
             lab.tags.set(svc.arn, tags, check=False, cluster=cluster.name)
