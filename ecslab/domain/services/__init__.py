@@ -6,6 +6,8 @@ load balancers, and fault injection.
 * :mod:`.domain` -- :class:`Services` (``lab.services``): create, update, delete, lookups, hooks;
 * :mod:`.scheduler` -- one REPLICA scheduler pass (scale out/in, rolling replacement);
 * :mod:`.daemon` -- one DAEMON scheduler pass;
+* :mod:`.tasksets` -- task sets of EXTERNAL-controller services (``lab.services.task_sets``)
+  and their scheduler pass;
 * :mod:`.deployments` -- new deployments, completion, the circuit breaker;
 * :mod:`.health` -- when a service task is healthy (load balancer targets, container health
   checks, 40 s), grace period, target (de)registration;
