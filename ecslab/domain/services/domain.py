@@ -26,6 +26,7 @@ from ...core.ids import parse_arn
 from ..capacity.model import FARGATE_PROVIDERS
 from . import bluegreen as BG
 from . import deployments as D
+from . import external as EX
 from . import health as H
 from . import tasksets as TS
 from . import validate as V
@@ -120,7 +121,7 @@ class Services:
         strategy = p.get("scheduling_strategy") or "REPLICA"
         daemon = strategy == "DAEMON"
         if external:
-            _external_create(p, daemon)  # launch settings belong to its task sets
+            EX.check_create(p, daemon)  # launch settings belong to its task sets
         cps = (
             []
             if external
@@ -220,7 +221,7 @@ class Services:
         svc = self.get(p.get("cluster"), p["service"])
         _controller(p)
         if svc.external:
-            return self._update_external(svc, p)
+            return EX.update(self, svc, p)
         changes: dict[str, Any] = {}
         desired = p.get("desired_count")
         if desired is not None:
@@ -302,40 +303,6 @@ class Services:
         )
         if deploy:
             D.new_deployment(self, svc, td)
-        self.kick(svc)
-        return svc
-
-    def _update_external(self, svc: Service, p: dict[str, Any]) -> Service:
-        """UpdateService of an EXTERNAL service: desiredCount and healthCheckGracePeriodSeconds
-        (the rest belongs to task sets: "you must create a new task set")."""
-        for key, field in _TASK_SET_FIELDS.items():
-            if p.get(key):
-                raise InvalidParameterException(TS_FIELD.format(field=field))
-        changes: dict[str, Any] = {}
-        desired = p.get("desired_count")
-        if desired is not None:
-            _check_count(desired)
-            changes["desired_count"] = desired
-        grace = p.get("health_check_grace_period_seconds")
-        if grace is not None:
-            if grace < 0:
-                raise InvalidParameterException("healthCheckGracePeriodSeconds must be >= 0.")
-            changes["health_check_grace_period_seconds"] = grace
-        # -- valid: change state
-        if desired is not None and desired != svc.desired_count:
-            svc.desired_count = desired
-            for ts in svc.task_sets:
-                TS.unsettle(self.lab, svc, ts)
-        if grace is not None:
-            svc.health_check_grace_period = int(grace)
-        self.lab.emit(
-            "ServiceUpdated",
-            "ecs",
-            cluster=svc.cluster,
-            resource=svc.arn,
-            changes=changes,
-            force_new_deployment=False,
-        )
         self.kick(svc)
         return svc
 
@@ -497,34 +464,3 @@ def _controller(p: dict[str, Any]) -> str:
             f"{ctrl} is not simulated."
         )  # [M]
     return ctrl
-
-
-#: What belongs to an EXTERNAL service's task sets, not to the service (Developer Guide,
-#: external deployments): snake_case request key -> the AWS member name.
-_TASK_SET_FIELDS = {
-    "task_definition": "taskDefinition",
-    "load_balancers": "loadBalancers",
-    "network_configuration": "networkConfiguration",
-    "platform_version": "platformVersion",
-    "launch_type": "launchType",
-    "capacity_provider_strategy": "capacityProviderStrategy",
-    "force_new_deployment": "forceNewDeployment",
-}
-TS_FIELD = (
-    "{field} is set on the task sets of a service using the EXTERNAL deployment controller "
-    "(CreateTaskSet), not on the service."
-)  # [M]
-
-
-def _external_create(p: dict[str, Any], daemon: bool) -> None:
-    if daemon:
-        raise InvalidParameterException(
-            "The EXTERNAL deployment controller does not support the DAEMON scheduling strategy."
-        )  # [V] "EXTERNAL deployment controller types don't support the DAEMON ..." ([M] text)
-    for key, field in _TASK_SET_FIELDS.items():
-        if p.get(key):
-            raise InvalidParameterException(TS_FIELD.format(field=field))
-    if (p.get("deployment_configuration") or {}).get("strategy") == "BLUE_GREEN":
-        raise InvalidParameterException(
-            "The BLUE_GREEN deployment strategy requires the ECS deployment controller."
-        )  # [M]
