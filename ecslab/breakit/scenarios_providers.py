@@ -18,6 +18,7 @@ from botocore.exceptions import ClientError
 from ..core.checks import CheckResult
 from .kit import ami, client, user_data
 from .model import Scenario
+from .text import N_
 
 __all__ = ["STUCK_PROVISIONING"]
 
@@ -206,34 +207,46 @@ def _fix(lab, variant: str) -> None:
 STUCK_PROVISIONING = Scenario(
     number=13,
     slug="stuck-in-provisioning",
-    title="Tasks stuck in PROVISIONING (capacity provider)",
+    title=N_("Tasks stuck in PROVISIONING (capacity provider)"),
     cluster=CLUSTER,
     variants=("max-size-zero", "managed-scaling-off"),
     brief=(
-        f"Service {SERVICE} in {CLUSTER} uses the cluster's capacity provider {PROVIDER}. It was "
-        "created ten minutes ago and none of its 3 tasks has started: they all sit in "
-        "PROVISIONING. Make them run on instances from the capacity provider's Auto Scaling "
-        "group, without switching the service to another launch type."
+        N_(
+            "Service web in cap-lab uses the cluster's capacity provider asg-cp. It was created ten"
+            " minutes ago and none of its 3 tasks has started: they all sit in PROVISIONING. Make "
+            "them run on instances from the capacity provider's Auto Scaling group, without "
+            "switching the service to another launch type."
+        )
     ),
     questions=(
-        "What do aws ecs describe-tasks show as lastStatus, and is there a containerInstanceArn?",
-        "What are the Auto Scaling group's MinSize, MaxSize and DesiredCapacity?",
-        "Is managed scaling ENABLED on the capacity provider? What is its targetCapacity?",
-        "What does CapacityProviderReservation (AWS/ECS/ManagedScaling) say, and what would "
-        "target tracking do with it?",
+        N_(
+            "What do aws ecs describe-tasks show as lastStatus, and is there a containerInstanceArn?"
+        ),
+        N_("What are the Auto Scaling group's MinSize, MaxSize and DesiredCapacity?"),
+        N_("Is managed scaling ENABLED on the capacity provider? What is its targetCapacity?"),
+        N_(
+            "What does CapacityProviderReservation (AWS/ECS/ManagedScaling) say, and what would "
+            "target tracking do with it?"
+        ),
     ),
     fix=(
-        "Let managed scaling grow the group: raise the group's MaxSize above 0 "
-        "(update-auto-scaling-group --max-size 4), or turn managed scaling on for the provider "
-        "(update-capacity-provider ... managedScaling status ENABLED), then wait a few minutes."
+        N_(
+            "Let managed scaling grow the group: raise the group's MaxSize above 0 "
+            "(update-auto-scaling-group --max-size 4), or turn managed scaling on for the provider "
+            "(update-capacity-provider ... managedScaling status ENABLED), then wait a few minutes."
+        )
     ),
     hints=(
-        "Tasks of an Auto Scaling group capacity provider wait in PROVISIONING until an "
-        "instance of the group has room; only managed scaling, within MinSize and MaxSize, adds "
-        "instances.",
-        "aws autoscaling describe-auto-scaling-groups and aws ecs describe-capacity-providers: "
-        "fix MaxSize 0 with update-auto-scaling-group, or DISABLED managed scaling with "
-        "update-capacity-provider, then lab.advance('5m').",
+        N_(
+            "Tasks of an Auto Scaling group capacity provider wait in PROVISIONING until an "
+            "instance of the group has room; only managed scaling, within MinSize and MaxSize, adds "
+            "instances."
+        ),
+        N_(
+            "aws autoscaling describe-auto-scaling-groups and aws ecs describe-capacity-providers: "
+            "fix MaxSize 0 with update-auto-scaling-group, or DISABLED managed scaling with "
+            "update-capacity-provider, then lab.advance('5m')."
+        ),
     ),
     setup=_setup,
     observe=_observe,

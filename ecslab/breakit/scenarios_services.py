@@ -15,6 +15,7 @@ from ..core.checks import CheckResult
 from .kit import client, public_subnets
 from .model import Scenario
 from .svckit import create_service_error, service, target_health, vpc_id
+from .text import N_
 
 __all__ = ["ALB_TARGET_TYPE", "alb_service_params"]
 
@@ -183,29 +184,37 @@ def _alb_fix(lab, variant: str) -> None:
 ALB_TARGET_TYPE = Scenario(
     number=9,
     slug="alb-target-type-instance",
-    title="ALB target group of type instance for an awsvpc service",
+    title=N_("ALB target group of type instance for an awsvpc service"),
     cluster=CLUSTER,
     variants=("fargate",),
     brief=(
-        f"The {NAME} service (Fargate, awsvpc) should sit behind load balancer {CLUSTER}, whose "
-        f"listener forwards to target group {NAME}. CreateService is refused. Get the service "
-        "running behind the load balancer, its targets healthy."
+        N_(
+            "The alb-web service (Fargate, awsvpc) should sit behind load balancer alb-lab, whose "
+            "listener forwards to target group alb-web. CreateService is refused. Get the service "
+            "running behind the load balancer, its targets healthy."
+        )
     ),
     questions=(
-        "What does the InvalidParameterException say about the target group?",
-        "What does a target of type instance register, and what does an awsvpc task have?",
-        "Can a target group's TargetType be changed (elbv2 modify-target-group)?",
-        "Which target group does the listener forward to?",
+        N_("What does the InvalidParameterException say about the target group?"),
+        N_("What does a target of type instance register, and what does an awsvpc task have?"),
+        N_("Can a target group's TargetType be changed (elbv2 modify-target-group)?"),
+        N_("Which target group does the listener forward to?"),
     ),
     fix=(
-        "Create a target group with TargetType ip (same port and VPC), point the listener at it, "
-        "and create the service with the new target group; wait until its target is healthy."
+        N_(
+            "Create a target group with TargetType ip (same port and VPC), point the listener at it, "
+            "and create the service with the new target group; wait until its target is healthy."
+        )
     ),
     hints=(
-        "awsvpc tasks get their own ENI and private IP; the load balancer must send traffic to "
-        "that IP, not to an instance.",
-        "elbv2 create-target-group --target-type ip ..., a listener that forwards to it (delete "
-        "the old listener first), then ecs create-service with that target group.",
+        N_(
+            "awsvpc tasks get their own ENI and private IP; the load balancer must send traffic to "
+            "that IP, not to an instance."
+        ),
+        N_(
+            "elbv2 create-target-group --target-type ip ..., a listener that forwards to it (delete "
+            "the old listener first), then ecs create-service with that target group."
+        ),
     ),
     setup=_alb_setup,
     observe=_alb_observe,
