@@ -14,6 +14,7 @@ from ecslab.core.checks import CheckResult
 from ..aws import Outcome, client
 from ..i18n import _
 from ..views import breakit as text
+from ..views.headers import display
 from .base import Panel, header
 
 __all__ = ["BreakItPanel", "WhyNotPlacedPanel"]
@@ -223,7 +224,7 @@ class WhyNotPlacedPanel(Panel):
             self.show(Outcome(True, _("no placement to explain")))
             return rows
         rejected = int((rows["filter"] != "").sum())
-        self.table_html.value = rows.to_html(escape=True, border=0, index=False)
+        self.table_html.value = display(rows).to_html(escape=True, border=0, index=False)
         self.show(
             Outcome(
                 True,
