@@ -129,7 +129,7 @@ def _check(lab, variant: str) -> CheckResult:
             "",
             False,
             f"service {NAME} has no target-tracking policy",
-            "Keep the policy (it scales out for the next peak); change how it scales in.",
+            N_("Keep the policy (it scales out for the next peak); change how it scales in."),
         )
     cfg = pol["TargetTrackingScalingPolicyConfiguration"]
     if cfg.get("DisableScaleIn"):
@@ -137,8 +137,10 @@ def _check(lab, variant: str) -> CheckResult:
             "",
             False,
             f"policy {pol['PolicyName']} has DisableScaleIn true (desiredCount {desired})",
-            "With DisableScaleIn the policy only ever adds tasks (and creates no AlarmLow). "
-            "Setting desiredCount by hand lasts until the next peak: fix the policy.",
+            N_(
+                "With DisableScaleIn the policy only ever adds tasks (and creates no AlarmLow). "
+                "Setting desiredCount by hand lasts until the next peak: fix the policy."
+            ),
         )
     cooldown = cfg.get("ScaleInCooldown", 300)
     if cooldown > MAX_COOLDOWN:
@@ -147,16 +149,20 @@ def _check(lab, variant: str) -> CheckResult:
             False,
             f"policy {pol['PolicyName']} waits {cooldown} s after each scale-in "
             f"(desiredCount {desired})",
-            "ScaleInCooldown is how long each scale-in waits for the previous one; a day means "
-            "one task a day. Put the policy again with ScaleInCooldown 300.",
+            N_(
+                "ScaleInCooldown is how long each scale-in waits for the previous one; a day means "
+                "one task a day. Put the policy again with ScaleInCooldown 300."
+            ),
         )
     if desired is None or desired > SETTLED:
         return CheckResult(
             "",
             False,
             f"the policy can scale in now, but desiredCount is still {desired}",
-            "AlarmLow needs 15 one-minute datapoints below 90 % of the target, then each "
-            "scale-in waits ScaleInCooldown: advance the clock (lab.advance('30m')).",
+            N_(
+                "AlarmLow needs 15 one-minute datapoints below 90 % of the target, then each "
+                "scale-in waits ScaleInCooldown: advance the clock (lab.advance('30m'))."
+            ),
         )
     return CheckResult(
         "",

@@ -85,7 +85,7 @@ def _join_check(lab, variant: str) -> CheckResult:
             for i in _active_in(lab, name)
         ):
             where.append(name)
-    msg = "no ACTIVE container instance in join-lab"
+    msg = N_("no ACTIVE container instance in join-lab")
     if where:
         msg += f" (join-1 registered in {', '.join(where)} instead)"
     hint = {
@@ -230,19 +230,19 @@ def _eni_check(lab, variant: str) -> CheckResult:
         )
     msg = f"{have} of {ENI_TASKS} eni-app tasks RUNNING, {len(trunked)} trunked instance(s)"
     if setting != "enabled":
-        hint = (
+        hint = N_(
             "Each awsvpc task takes an ENI: an m5.large has 3, one is the instance's own, so 2 "
             "tasks. Turn on the awsvpcTrunking account setting, then launch an instance (the "
             "setting applies to instances launched after it)."
         )
     elif not trunked:
-        hint = (
+        hint = N_(
             "awsvpcTrunking is enabled, but no instance in eni-lab has a trunk ENI "
             "(ecs.awsvpc-trunk-id): instances launched before the setting keep their limit, and "
             "t3/t3a do not support trunking. Launch a supported type (m5.large) now."
         )
     else:
-        hint = "A trunked instance is there: run the missing eni-app tasks."
+        hint = N_("A trunked instance is there: run the missing eni-app tasks.")
     return CheckResult("", False, msg, hint)
 
 

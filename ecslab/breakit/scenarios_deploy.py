@@ -102,7 +102,7 @@ def _check(lab, variant: str) -> CheckResult:
             "",
             False,
             f"service {NAME} is not ACTIVE",
-            "Fix the deployment of the existing service (update-service), do not delete it.",
+            N_("Fix the deployment of the existing service (update-service), do not delete it."),
         )
     primary = svc["deployments"][0]
     version = _version(lab, primary["taskDefinition"])
@@ -111,12 +111,14 @@ def _check(lab, variant: str) -> CheckResult:
             "",
             False,
             f"the service deploys {_rev(primary['taskDefinition'])}, release {version}",
-            "Rolling back is not rolling out: the service must end on a revision of release 2 "
-            "(environment VERSION=2).",
+            N_(
+                "Rolling back is not rolling out: the service must end on a revision of release 2 "
+                "(environment VERSION=2)."
+            ),
         )
     if len(svc["deployments"]) > 1 or primary["rolloutState"] != "COMPLETED":
         event = last_event(svc, UNPLACED, NO_PROGRESS) or ""
-        hint = (
+        hint = N_(
             "With minimumHealthyPercent 100 and maximumPercent 200 the scheduler starts the new "
             "tasks before it stops an old one, and each wants host port 80 on an instance whose "
             "port 80 is taken. Register a release-2 revision with hostPort 0 (dynamic) and "

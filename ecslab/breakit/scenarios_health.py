@@ -222,8 +222,10 @@ def _check(lab, variant: str) -> CheckResult:
                 False,
                 f"{DESIRED} tasks healthy now, but the service replaced a task for failed health "
                 f"checks {int(quiet.total_seconds())} s ago",
-                "A fix has to hold: the check wants 5 minutes without a replacement. Let time "
-                "pass (lab.advance('5m')) and check again.",
+                N_(
+                    "A fix has to hold: the check wants 5 minutes without a replacement. Let time "
+                    "pass (lab.advance('5m')) and check again."
+                ),
             )
     return CheckResult(
         "",

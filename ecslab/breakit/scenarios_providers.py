@@ -136,14 +136,14 @@ def _check(lab, variant: str) -> CheckResult:
             "",
             False,
             f"the Auto Scaling group {GROUP} or the capacity provider {PROVIDER} is gone",
-            "Keep the group and its provider: the fix is in their settings.",
+            N_("Keep the group and its provider: the fix is in their settings."),
         )
     if svc is None or svc.get("launchType") and svc["launchType"] != "EC2":
         return CheckResult(
             "",
             False,
             f"service {SERVICE} no longer uses the capacity provider",
-            "Keep the service on its capacity provider strategy.",
+            N_("Keep the service on its capacity provider strategy."),
         )
     ms = p["autoScalingGroupProvider"]["managedScaling"]
     if g["MaxSize"] == 0:
@@ -159,8 +159,10 @@ def _check(lab, variant: str) -> CheckResult:
             "",
             False,
             f"capacity provider {PROVIDER} has managed scaling DISABLED and the group wants 0",
-            "aws ecs update-capacity-provider --name asg-cp --auto-scaling-group-provider "
-            "managedScaling={status=ENABLED,targetCapacity=100}",
+            N_(
+                "aws ecs update-capacity-provider --name asg-cp --auto-scaling-group-provider "
+                "managedScaling={status=ENABLED,targetCapacity=100}"
+            ),
         )
     on_group = {i["InstanceId"] for i in g["Instances"]}
     running = [t for t in st["tasks"] if t["lastStatus"] == "RUNNING"]
@@ -169,8 +171,10 @@ def _check(lab, variant: str) -> CheckResult:
             "",
             False,
             f"{len(running)} of {WANT} tasks RUNNING so far",
-            "Managed scaling acts every minute and the instance needs about a minute to join: "
-            "advance the clock (lab.advance('5m')).",
+            N_(
+                "Managed scaling acts every minute and the instance needs about a minute to join: "
+                "advance the clock (lab.advance('5m'))."
+            ),
         )
     ci_arns = [t["containerInstanceArn"] for t in running]
     cis = client(lab, "ecs").describe_container_instances(
@@ -180,8 +184,8 @@ def _check(lab, variant: str) -> CheckResult:
         return CheckResult(
             "",
             False,
-            "some tasks run on instances outside the group",
-            "Let the capacity provider bring the instances.",
+            N_("some tasks run on instances outside the group"),
+            N_("Let the capacity provider bring the instances."),
         )
     return CheckResult(
         "",

@@ -106,9 +106,11 @@ def _ip_group_hint(groups: list[dict]) -> CheckResult:
             "",
             False,
             f"no service in {CLUSTER}, and no target group of target type ip",
-            "awsvpc tasks have their own ENI and IP, so the load balancer must register IPs: "
-            "create a target group with TargetType ip (the type cannot be changed), forward the "
-            "listener to it, and create the service with it.",
+            N_(
+                "awsvpc tasks have their own ENI and IP, so the load balancer must register IPs: "
+                "create a target group with TargetType ip (the type cannot be changed), forward the "
+                "listener to it, and create the service with it."
+            ),
         )
     g = ip[0]
     if not g.get("LoadBalancerArns"):
@@ -126,8 +128,10 @@ def _ip_group_hint(groups: list[dict]) -> CheckResult:
         False,
         f"target group {g['TargetGroupName']} (ip) is behind the load balancer, but no service "
         f"in {CLUSTER} uses it",
-        "Now create the service (awsvpc network configuration: public subnets, assignPublicIp "
-        "ENABLED) with loadBalancers targetGroupArn = the ip group, container web, port 80.",
+        N_(
+            "Now create the service (awsvpc network configuration: public subnets, assignPublicIp "
+            "ENABLED) with loadBalancers targetGroupArn = the ip group, container web, port 80."
+        ),
     )
 
 
@@ -150,9 +154,11 @@ def _alb_check(lab, variant: str) -> CheckResult:
             f"service {svc['serviceName']} is ACTIVE: {svc['runningCount']} of {want} tasks "
             f"RUNNING, {healthy} healthy target(s) in {tg.get('TargetGroupName', tg_arn)} "
             f"({', '.join(sorted(states)) or 'none registered'})",
-            "Give it a few minutes (the ALB takes ~3 minutes to become active, a Fargate task to "
-            "pull and start, the target 5 health checks to turn healthy), with desiredCount at "
-            "least 1.",
+            N_(
+                "Give it a few minutes (the ALB takes ~3 minutes to become active, a Fargate task to "
+                "pull and start, the target 5 health checks to turn healthy), with desiredCount at "
+                "least 1."
+            ),
         )
     return CheckResult(
         "",

@@ -58,7 +58,7 @@ def _size_check(lab, variant: str) -> CheckResult:
         "smallest valid pair that gives both, with requiresCompatibilities FARGATE."
     )
     if not arns:
-        return CheckResult("", False, "there is no ACTIVE size-app revision yet", hint)
+        return CheckResult("", False, N_("there is no ACTIVE size-app revision yet"), hint)
     td = ecs.describe_task_definition(taskDefinition=arns[-1])["taskDefinition"]
     rev = f"size-app:{td['revision']}"
     if "FARGATE" not in td.get("compatibilities", []):

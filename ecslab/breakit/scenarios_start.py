@@ -117,7 +117,7 @@ def _no_route_observe(lab, variant: str) -> str:
 def _no_route_check(lab, variant: str) -> CheckResult:
     endpoint = bool((lab.events["kind"] == "VpcEndpointCreated").any())
     if variant == "ecr-private-subnet":
-        hint = (
+        hint = N_(
             "A task in a private subnet reaches ECR only through a NAT gateway or VPC endpoints "
             "(lab.network.add_ecs_vpc_endpoint() adds the set ecslab models); then run the task "
             "again: a fix applies to new tasks."
@@ -261,7 +261,7 @@ def _logs_check(lab, variant: str) -> CheckResult:
         "register a revision with the option awslogs-create-group=true, then run a new task.",
     )
     if got.passed and LOG_GROUP not in names:
-        return CheckResult("", False, f"{LOG_GROUP} does not exist", "Create the log group.")
+        return CheckResult("", False, f"{LOG_GROUP} does not exist", N_("Create the log group."))
     return got
 
 
@@ -371,7 +371,9 @@ def _roles_check(lab, variant: str) -> CheckResult:
             "EC2 instance's agent."
         )
     else:
-        hint = "The latest revision looks right: run a task from it (a fix applies to new tasks)."
+        hint = N_(
+            "The latest revision looks right: run a task from it (a fix applies to new tasks)."
+        )
     return _task_running_check(lab, "roles-mixed-up", "roles-lab", "roles-app", hint)
 
 

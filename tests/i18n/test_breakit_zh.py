@@ -66,6 +66,9 @@ def test_panel_in_chinese_keeps_the_engine_english(zh):
     result = panel.check()
     assert not result.passed
     assert result.title == "破壞實驗室 10：無效的 Fargate CPU／記憶體組合"
+    assert result.message == "尚未有 ACTIVE 的 size-app 修訂版本"
+    # A hint built from the lab's figures is not in the catalog: it stays the engine's English.
+    assert result.hint.startswith("The app needs at least 1024 CPU units and 512 MiB.")
     # The engine itself still speaks English.
     s = breakit.get(10)
     assert s.title == "invalid Fargate CPU/memory pair"
