@@ -26,6 +26,7 @@ from pathlib import Path
 
 __all__ = [
     "LANGUAGES",
+    "N_",
     "_",
     "get_language",
     "locale_dir",
@@ -94,6 +95,12 @@ def _(message: str) -> str:
 
 def ngettext(singular: str, plural: str, n: int) -> str:
     return translations(_current).ngettext(singular, plural, n)
+
+
+def N_(message: str) -> str:  # noqa: N802 (the gettext convention)
+    """``message`` unchanged, marked for the catalog: for text stored now and passed through
+    :func:`_` when shown (table headers, the break-it scenarios' ``ecslab.breakit.text.N_``)."""
+    return message
 
 
 # -- figures -----------------------------------------------------------------------------------
@@ -174,28 +181,39 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-KEYWORDS = {"_": None, "ngettext": (1, 2)}
+KEYWORDS = {"_": None, "ngettext": (1, 2), "N_": None}
+#: Engine text the workbook shows and translates: folder (from the repository root) -> keywords.
+#: The engine only marks it with a no-op ``N_`` (it never imports the workbook).
+ENGINE_SOURCES = {"ecslab/breakit": {"N_": None}}
 
 
 def extract_catalog(root: Path):
-    """Every ``_()`` / ``ngettext()`` string under ``root`` (the workbook package)."""
+    """Every ``_()`` / ``ngettext()`` / ``N_()`` string under ``root`` (the workbook package),
+    then every ``N_()`` string of :data:`ENGINE_SOURCES` (the break-it scenarios)."""
     from babel.messages.catalog import Catalog
     from babel.messages.extract import extract_from_dir
 
     catalog = Catalog(domain=DOMAIN, project="ecslab workbook")
-    found = extract_from_dir(
-        str(root), method_map=[("**.py", "python")], keywords=KEYWORDS, comment_tags=("i18n:",)
-    )
-    for filename, lineno, message, comments, context in found:
-        if not message or (isinstance(message, tuple) and not message[0]):
-            continue
-        catalog.add(
-            message,
-            None,
-            [(f"workbook/{filename}", lineno)],
-            auto_comments=comments,
-            context=context,
+    sources = [(root, "workbook", KEYWORDS)] + [
+        (root.parent / folder, folder, keywords) for folder, keywords in ENGINE_SOURCES.items()
+    ]
+    for folder, prefix, keywords in sources:
+        found = extract_from_dir(
+            str(folder),
+            method_map=[("**.py", "python")],
+            keywords=keywords,
+            comment_tags=("i18n:",),
         )
+        for filename, lineno, message, comments, context in found:
+            if not message or (isinstance(message, tuple) and not message[0]):
+                continue
+            catalog.add(
+                message,
+                None,
+                [(f"{prefix}/{filename}", lineno)],
+                auto_comments=comments,
+                context=context,
+            )
     return catalog
 
 

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..core.checks import CheckResult
+from .text import N_
 
 __all__ = ["Scenario", "NotAvailable", "started_variant"]
 
@@ -106,7 +107,7 @@ class Scenario:
         """What the learner sees, in AWS's words, as the lab shows it now."""
         v = self.variant(lab)
         if v is None:
-            return f"scenario {self.slug} has not been started in this lab"
+            return N_("scenario {slug} has not been started in this lab").format(slug=self.slug)
         return self.observe(lab, v)
 
     def hint(self, lab, level: int = 1) -> str:
@@ -117,16 +118,16 @@ class Scenario:
         return self.hints[level - 1]
 
     def check(self, lab) -> CheckResult:
-        title = f"break-it {self.number}: {self.title}"
+        title = N_("break-it {number}: {title}").format(number=self.number, title=self.title)
         if not self.available:
-            return CheckResult(title, False, "this scenario is not available yet", self.needs)
+            return CheckResult(title, False, N_("this scenario is not available yet"), self.needs)
         v = self.variant(lab)
         if v is None:
             return CheckResult(
                 title,
                 False,
-                "the scenario has not been started in this lab",
-                f"Start it with breakit.get({self.slug!r}).start(lab).",
+                N_("the scenario has not been started in this lab"),
+                N_("Start it with breakit.get({slug}).start(lab).").format(slug=repr(self.slug)),
             )
         got = self.checker(lab, v)
         return CheckResult(title, got.passed, got.message, got.hint)

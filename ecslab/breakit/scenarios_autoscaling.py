@@ -16,6 +16,7 @@ from botocore.exceptions import ClientError
 from ..core.checks import CheckResult
 from .kit import client, launch
 from .model import Scenario
+from .text import N_
 
 __all__ = ["NEVER_SCALES_IN"]
 
@@ -128,7 +129,7 @@ def _check(lab, variant: str) -> CheckResult:
             "",
             False,
             f"service {NAME} has no target-tracking policy",
-            "Keep the policy (it scales out for the next peak); change how it scales in.",
+            N_("Keep the policy (it scales out for the next peak); change how it scales in."),
         )
     cfg = pol["TargetTrackingScalingPolicyConfiguration"]
     if cfg.get("DisableScaleIn"):
@@ -136,8 +137,10 @@ def _check(lab, variant: str) -> CheckResult:
             "",
             False,
             f"policy {pol['PolicyName']} has DisableScaleIn true (desiredCount {desired})",
-            "With DisableScaleIn the policy only ever adds tasks (and creates no AlarmLow). "
-            "Setting desiredCount by hand lasts until the next peak: fix the policy.",
+            N_(
+                "With DisableScaleIn the policy only ever adds tasks (and creates no AlarmLow). "
+                "Setting desiredCount by hand lasts until the next peak: fix the policy."
+            ),
         )
     cooldown = cfg.get("ScaleInCooldown", 300)
     if cooldown > MAX_COOLDOWN:
@@ -146,16 +149,20 @@ def _check(lab, variant: str) -> CheckResult:
             False,
             f"policy {pol['PolicyName']} waits {cooldown} s after each scale-in "
             f"(desiredCount {desired})",
-            "ScaleInCooldown is how long each scale-in waits for the previous one; a day means "
-            "one task a day. Put the policy again with ScaleInCooldown 300.",
+            N_(
+                "ScaleInCooldown is how long each scale-in waits for the previous one; a day means "
+                "one task a day. Put the policy again with ScaleInCooldown 300."
+            ),
         )
     if desired is None or desired > SETTLED:
         return CheckResult(
             "",
             False,
             f"the policy can scale in now, but desiredCount is still {desired}",
-            "AlarmLow needs 15 one-minute datapoints below 90 % of the target, then each "
-            "scale-in waits ScaleInCooldown: advance the clock (lab.advance('30m')).",
+            N_(
+                "AlarmLow needs 15 one-minute datapoints below 90 % of the target, then each "
+                "scale-in waits ScaleInCooldown: advance the clock (lab.advance('30m'))."
+            ),
         )
     return CheckResult(
         "",
@@ -176,29 +183,37 @@ def _fix(lab, variant: str) -> None:
 NEVER_SCALES_IN = Scenario(
     number=14,
     slug="never-scales-in",
-    title="Service never scales in after a peak",
+    title=N_("Service never scales in after a peak"),
     cluster=CLUSTER,
     variants=("scale-in-disabled", "scale-in-cooldown"),
     brief=(
-        f"Service {NAME} in {CLUSTER} scaled out for this morning's peak. The load is back to "
-        "15 requests/s, yet it still runs the peak's tasks (and the bill shows it). Make it "
-        "scale in by itself, and keep it able to scale out for the next peak."
+        N_(
+            "Service api in scale-lab scaled out for this morning's peak. The load is back to 15 "
+            "requests/s, yet it still runs the peak's tasks (and the bill shows it). Make it scale "
+            "in by itself, and keep it able to scale out for the next peak."
+        )
     ),
     questions=(
-        "What does aws application-autoscaling describe-scaling-policies say about scale-in?",
-        "How many CloudWatch alarms did the target-tracking policy create, and in what state?",
-        "What do describe-scaling-activities show since the load fell?",
-        "What would happen at the next peak if you only set desiredCount by hand?",
+        N_("What does aws application-autoscaling describe-scaling-policies say about scale-in?"),
+        N_("How many CloudWatch alarms did the target-tracking policy create, and in what state?"),
+        N_("What do describe-scaling-activities show since the load fell?"),
+        N_("What would happen at the next peak if you only set desiredCount by hand?"),
     ),
     fix=(
-        "Put the target-tracking policy again with DisableScaleIn false (or omitted) and a "
-        "ScaleInCooldown of 300 s, then let simulated time pass while AlarmLow scales it in."
+        N_(
+            "Put the target-tracking policy again with DisableScaleIn false (or omitted) and a "
+            "ScaleInCooldown of 300 s, then let simulated time pass while AlarmLow scales it in."
+        )
     ),
     hints=(
-        "A target-tracking policy scales in through its AlarmLow alarm and waits "
-        "ScaleInCooldown between scale-ins.",
-        "aws application-autoscaling put-scaling-policy ... --target-tracking-scaling-policy-"
-        "configuration with DisableScaleIn false and ScaleInCooldown 300, then advance 30 min.",
+        N_(
+            "A target-tracking policy scales in through its AlarmLow alarm and waits "
+            "ScaleInCooldown between scale-ins."
+        ),
+        N_(
+            "aws application-autoscaling put-scaling-policy ... --target-tracking-scaling-policy-"
+            "configuration with DisableScaleIn false and ScaleInCooldown 300, then advance 30 min."
+        ),
     ),
     setup=_setup,
     observe=_observe,

@@ -14,6 +14,7 @@ from .kit import (
     started_at,
 )
 from .model import Scenario
+from .text import N_
 
 __all__ = ["NEVER_JOINS", "ENI"]
 
@@ -84,7 +85,7 @@ def _join_check(lab, variant: str) -> CheckResult:
             for i in _active_in(lab, name)
         ):
             where.append(name)
-    msg = "no ACTIVE container instance in join-lab"
+    msg = N_("no ACTIVE container instance in join-lab")
     if where:
         msg += f" (join-1 registered in {', '.join(where)} instead)"
     hint = {
@@ -117,32 +118,42 @@ def _join_fix(lab, variant: str) -> None:
 NEVER_JOINS = Scenario(
     number=3,
     slug="instance-never-registers",
-    title="container instance never registers",
+    title=N_("container instance never registers"),
     cluster="join-lab",
     variants=("no-ecs-cluster", "wrong-cluster-name", "no-instance-role", "no-route"),
     brief=(
-        "An EC2 instance (Name join-1) was launched for cluster join-lab from the ECS-optimized "
-        "AMI. Minutes later, join-lab still has no container instance. Make an instance join "
-        "join-lab."
+        N_(
+            "An EC2 instance (Name join-1) was launched for cluster join-lab from the ECS-optimized "
+            "AMI. Minutes later, join-lab still has no container instance. Make an instance join "
+            "join-lab."
+        )
     ),
     questions=(
-        "Is join-1 running? Which cluster, if any, did it register in?",
-        "What does its agent log say (lab.agent_log(instance_id); on AWS "
-        "/var/log/ecs/ecs-agent.log)?",
-        "What does its user data write to /etc/ecs/ecs.config?",
-        "Does it have an instance profile, and a route to the ECS endpoint?",
+        N_("Is join-1 running? Which cluster, if any, did it register in?"),
+        N_(
+            "What does its agent log say (lab.agent_log(instance_id); on AWS "
+            "/var/log/ecs/ecs-agent.log)?"
+        ),
+        N_("What does its user data write to /etc/ecs/ecs.config?"),
+        N_("Does it have an instance profile, and a route to the ECS endpoint?"),
     ),
     fix=(
-        "Give the agent what it needs: ECS_CLUSTER=join-lab in /etc/ecs/ecs.config (user data), "
-        "the ecsInstanceRole instance profile, and a route to ECS (public IP, NAT or an ECS VPC "
-        "endpoint). Relaunch where the instance itself must change."
+        N_(
+            "Give the agent what it needs: ECS_CLUSTER=join-lab in /etc/ecs/ecs.config (user data), "
+            "the ecsInstanceRole instance profile, and a route to ECS (public IP, NAT or an ECS VPC "
+            "endpoint). Relaunch where the instance itself must change."
+        )
     ),
     hints=(
-        "lab.diagnose_instance(id) and lab.agent_log(id) show what the agent tried and what "
-        "failed.",
-        "No ECS_CLUSTER -> 'default'; 'Cluster not found.' -> a misspelt name; "
-        "NoCredentialProviders -> no instance profile; i/o timeout -> no route. Relaunch with "
-        "the fix (or add the VPC endpoint for the route).",
+        N_(
+            "lab.diagnose_instance(id) and lab.agent_log(id) show what the agent tried and what "
+            "failed."
+        ),
+        N_(
+            "No ECS_CLUSTER -> 'default'; 'Cluster not found.' -> a misspelt name; "
+            "NoCredentialProviders -> no instance profile; i/o timeout -> no route. Relaunch with "
+            "the fix (or add the VPC endpoint for the route)."
+        ),
     ),
     setup=_join_setup,
     observe=_join_observe,
@@ -219,19 +230,19 @@ def _eni_check(lab, variant: str) -> CheckResult:
         )
     msg = f"{have} of {ENI_TASKS} eni-app tasks RUNNING, {len(trunked)} trunked instance(s)"
     if setting != "enabled":
-        hint = (
+        hint = N_(
             "Each awsvpc task takes an ENI: an m5.large has 3, one is the instance's own, so 2 "
             "tasks. Turn on the awsvpcTrunking account setting, then launch an instance (the "
             "setting applies to instances launched after it)."
         )
     elif not trunked:
-        hint = (
+        hint = N_(
             "awsvpcTrunking is enabled, but no instance in eni-lab has a trunk ENI "
             "(ecs.awsvpc-trunk-id): instances launched before the setting keep their limit, and "
             "t3/t3a do not support trunking. Launch a supported type (m5.large) now."
         )
     else:
-        hint = "A trunked instance is there: run the missing eni-app tasks."
+        hint = N_("A trunked instance is there: run the missing eni-app tasks.")
     return CheckResult("", False, msg, hint)
 
 
@@ -247,30 +258,38 @@ def _eni_fix(lab, variant: str) -> None:
 ENI = Scenario(
     number=7,
     slug="eni-trunking",
-    title="awsvpc ENI exhaustion; trunking on but not effective",
+    title=N_("awsvpc ENI exhaustion; trunking on but not effective"),
     cluster="eni-lab",
     variants=("no-trunking", "predates-setting", "t3-unsupported"),
     brief=(
-        f"Run {ENI_TASKS} eni-app tasks (awsvpc, 0.25 vCPU each) in cluster eni-lab. Only some "
-        "start although the instance has CPU and memory to spare. Make all of them run, using "
-        "ENI trunking."
+        N_(
+            "Run 4 eni-app tasks (awsvpc, 0.25 vCPU each) in cluster eni-lab. Only some start "
+            "although the instance has CPU and memory to spare. Make all of them run, using ENI "
+            "trunking."
+        )
     ),
     questions=(
-        "What reason do the RunTask failures give?",
-        "How many ENIs does the instance type have, and how many awsvpc tasks does that allow?",
-        "Is awsvpcTrunking enabled (list-account-settings --effective-settings)? Since when?",
-        "Does the container instance have the ecs.awsvpc-trunk-id attribute? Why not?",
+        N_("What reason do the RunTask failures give?"),
+        N_("How many ENIs does the instance type have, and how many awsvpc tasks does that allow?"),
+        N_("Is awsvpcTrunking enabled (list-account-settings --effective-settings)? Since when?"),
+        N_("Does the container instance have the ecs.awsvpc-trunk-id attribute? Why not?"),
     ),
     fix=(
-        "Enable awsvpcTrunking and launch (or replace with) instances of a supported type after "
-        "the setting, so they get a trunk ENI; then run the remaining tasks."
+        N_(
+            "Enable awsvpcTrunking and launch (or replace with) instances of a supported type after "
+            "the setting, so they get a trunk ENI; then run the remaining tasks."
+        )
     ),
     hints=(
-        "RESOURCE:ENI: the instance ran out of network interfaces, not CPU. Trunking raises the "
-        "limit, but only for some instances.",
-        "Trunking applies to instances launched after the setting and not to t3/t3a: "
-        "put-account-setting awsvpcTrunking enabled, launch a new m5.large into eni-lab, run the "
-        "rest.",
+        N_(
+            "RESOURCE:ENI: the instance ran out of network interfaces, not CPU. Trunking raises the "
+            "limit, but only for some instances."
+        ),
+        N_(
+            "Trunking applies to instances launched after the setting and not to t3/t3a: "
+            "put-account-setting awsvpcTrunking enabled, launch a new m5.large into eni-lab, run the "
+            "rest."
+        ),
     ),
     setup=_eni_setup,
     observe=_eni_observe,

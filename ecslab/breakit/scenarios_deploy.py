@@ -16,6 +16,7 @@ from ..core.checks import CheckResult
 from .kit import client, launch
 from .model import Scenario
 from .svckit import last_event, service
+from .text import N_
 
 __all__ = ["ROLLING_BLOCKED", "deploy_revision"]
 
@@ -101,7 +102,7 @@ def _check(lab, variant: str) -> CheckResult:
             "",
             False,
             f"service {NAME} is not ACTIVE",
-            "Fix the deployment of the existing service (update-service), do not delete it.",
+            N_("Fix the deployment of the existing service (update-service), do not delete it."),
         )
     primary = svc["deployments"][0]
     version = _version(lab, primary["taskDefinition"])
@@ -110,12 +111,14 @@ def _check(lab, variant: str) -> CheckResult:
             "",
             False,
             f"the service deploys {_rev(primary['taskDefinition'])}, release {version}",
-            "Rolling back is not rolling out: the service must end on a revision of release 2 "
-            "(environment VERSION=2).",
+            N_(
+                "Rolling back is not rolling out: the service must end on a revision of release 2 "
+                "(environment VERSION=2)."
+            ),
         )
     if len(svc["deployments"]) > 1 or primary["rolloutState"] != "COMPLETED":
         event = last_event(svc, UNPLACED, NO_PROGRESS) or ""
-        hint = (
+        hint = N_(
             "With minimumHealthyPercent 100 and maximumPercent 200 the scheduler starts the new "
             "tasks before it stops an old one, and each wants host port 80 on an instance whose "
             "port 80 is taken. Register a release-2 revision with hostPort 0 (dynamic) and "
@@ -158,31 +161,41 @@ def _fix(lab, variant: str) -> None:
 ROLLING_BLOCKED = Scenario(
     number=8,
     slug="rolling-deployment-blocked",
-    title="rolling deployment blocked by a static host port",
+    title=N_("rolling deployment blocked by a static host port"),
     cluster=CLUSTER,
     variants=("static-port-maximum-200",),
     brief=(
-        f"Service {NAME} (two tasks on the two instances of {CLUSTER}) was updated to release 2 "
-        "(a new revision with VERSION=2). Minutes later the old tasks still run, no release-2 "
-        "task does, and the deployment stays IN_PROGRESS. Get release 2 rolled out."
+        N_(
+            "Service deploy-web (two tasks on the two instances of deploy-lab) was updated to "
+            "release 2 (a new revision with VERSION=2). Minutes later the old tasks still run, no "
+            "release-2 task does, and the deployment stays IN_PROGRESS. Get release 2 rolled out."
+        )
     ),
     questions=(
-        "With minimumHealthyPercent 100 and maximumPercent 200, how many tasks does the "
-        "deployment want running at once?",
-        "What does the service event say about the closest matching container instance?",
-        "Can two tasks with hostPort 80 share an instance? What does hostPort 0 do?",
-        "What would minimumHealthyPercent 50, or a third instance, change?",
+        N_(
+            "With minimumHealthyPercent 100 and maximumPercent 200, how many tasks does the "
+            "deployment want running at once?"
+        ),
+        N_("What does the service event say about the closest matching container instance?"),
+        N_("Can two tasks with hostPort 80 share an instance? What does hostPort 0 do?"),
+        N_("What would minimumHealthyPercent 50, or a third instance, change?"),
     ),
     fix=(
-        "Let the new tasks fit: a release-2 revision with dynamic host ports (hostPort 0, behind "
-        "an ALB in practice) or awsvpc; or minimumHealthyPercent 50 so old tasks stop first; or "
-        "more instances. Then the deployment COMPLETES."
+        N_(
+            "Let the new tasks fit: a release-2 revision with dynamic host ports (hostPort 0, behind "
+            "an ALB in practice) or awsvpc; or minimumHealthyPercent 50 so old tasks stop first; or "
+            "more instances. Then the deployment COMPLETES."
+        )
     ),
     hints=(
-        "The service event names the closest instance and says it 'is already using a port "
-        "required by your task'.",
-        "Register release 2 again with hostPort 0 and update-service to it (or update-service "
-        "--deployment-configuration minimumHealthyPercent=50).",
+        N_(
+            "The service event names the closest instance and says it 'is already using a port "
+            "required by your task'."
+        ),
+        N_(
+            "Register release 2 again with hostPort 0 and update-service to it (or update-service "
+            "--deployment-configuration minimumHealthyPercent=50)."
+        ),
     ),
     setup=_setup,
     observe=_observe,

@@ -28,6 +28,7 @@ from ..domain.elb.model import DESCRIPTIONS
 from .kit import client, launch
 from .model import Scenario
 from .svckit import alb, health_stops, last_event, service, service_tasks, stop_time, target_health
+from .text import N_
 
 __all__ = ["HEALTH_KILLS", "QUIET", "health_revision"]
 
@@ -221,8 +222,10 @@ def _check(lab, variant: str) -> CheckResult:
                 False,
                 f"{DESIRED} tasks healthy now, but the service replaced a task for failed health "
                 f"checks {int(quiet.total_seconds())} s ago",
-                "A fix has to hold: the check wants 5 minutes without a replacement. Let time "
-                "pass (lab.advance('5m')) and check again.",
+                N_(
+                    "A fix has to hold: the check wants 5 minutes without a replacement. Let time "
+                    "pass (lab.advance('5m')) and check again."
+                ),
             )
     return CheckResult(
         "",
@@ -253,7 +256,7 @@ def _fix(lab, variant: str) -> None:
 HEALTH_KILLS = Scenario(
     number=4,
     slug="health-checks-kill-healthy-tasks",
-    title="health checks killing healthy tasks",
+    title=N_("health checks killing healthy tasks"),
     cluster=CLUSTER,
     variants=(
         "short-start-period",
@@ -262,33 +265,50 @@ HEALTH_KILLS = Scenario(
         "failing-health-command",
     ),
     brief=(
-        f"Service {NAME} in cluster {CLUSTER} runs httpd, which serves its page at '/'. Its tasks "
-        "start, and are stopped and replaced a minute later, again and again. Make the service "
-        f"keep {DESIRED} healthy tasks (and keep its health checks: they are there for a reason)."
+        N_(
+            "Service health-web in cluster health-lab runs httpd, which serves its page at '/'. Its"
+            " tasks start, and are stopped and replaced a minute later, again and again. Make the "
+            "service keep 2 healthy tasks (and keep its health checks: they are there for a "
+            "reason)."
+        )
     ),
     questions=(
-        "What stoppedReason do the stopped tasks give: ELB health checks or container health "
-        "checks?",
-        "What do the service events say about the targets (the reason in 'due to (reason ...)')?",
-        "Which path does the target group check (describe-target-groups), and does the app "
-        "answer 200 there?",
-        "How long does the app take to start (its command), against interval x retries + "
-        "startPeriod, or the target group's interval x unhealthy threshold?",
-        "What is the service's healthCheckGracePeriodSeconds?",
+        N_(
+            "What stoppedReason do the stopped tasks give: ELB health checks or container health "
+            "checks?"
+        ),
+        N_(
+            "What do the service events say about the targets (the reason in 'due to (reason ...)')?"
+        ),
+        N_(
+            "Which path does the target group check (describe-target-groups), and does the app "
+            "answer 200 there?"
+        ),
+        N_(
+            "How long does the app take to start (its command), against interval x retries + "
+            "startPeriod, or the target group's interval x unhealthy threshold?"
+        ),
+        N_("What is the service's healthCheckGracePeriodSeconds?"),
     ),
     fix=(
-        "Make the health check fit the app: check a path it serves (the target group's "
-        "HealthCheckPath or the container's command), give a slow app time (the container "
-        "health check's startPeriod in a new revision, or the service's "
-        "healthCheckGracePeriodSeconds), then let the service run 5 minutes without a "
-        "replacement."
+        N_(
+            "Make the health check fit the app: check a path it serves (the target group's "
+            "HealthCheckPath or the container's command), give a slow app time (the container "
+            "health check's startPeriod in a new revision, or the service's "
+            "healthCheckGracePeriodSeconds), then let the service run 5 minutes without a "
+            "replacement."
+        )
     ),
     hints=(
-        "Read a stopped task's stoppedReason and the service events: which health check fails, "
-        "and why ('due to (reason ...)', 'failed container health checks')?",
-        "404 at the health path -> modify-target-group --health-check-path /; an app slower than "
-        "the checks -> a revision with healthCheck startPeriod 120, or update-service "
-        "--health-check-grace-period-seconds 180; a check on /health -> check '/'.",
+        N_(
+            "Read a stopped task's stoppedReason and the service events: which health check fails, "
+            "and why ('due to (reason ...)', 'failed container health checks')?"
+        ),
+        N_(
+            "404 at the health path -> modify-target-group --health-check-path /; an app slower than "
+            "the checks -> a revision with healthCheck startPeriod 120, or update-service "
+            "--health-check-grace-period-seconds 180; a check on /health -> check '/'."
+        ),
     ),
     setup=_setup,
     observe=_observe,

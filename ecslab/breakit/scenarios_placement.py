@@ -14,6 +14,7 @@ from ..core.checks import CheckResult
 from .kit import client, failures_text, last_placement_failures, launch, running, started_at
 from .model import Scenario
 from .svckit import last_event, service
+from .text import N_
 
 __all__ = ["PLACEMENT", "PLACE_SPECS"]
 
@@ -157,35 +158,49 @@ def _place_fix(lab, variant: str) -> None:
 PLACEMENT = Scenario(
     number=2,
     slug="no-instance-met-requirements",
-    title="no container instance met all of its requirements",
+    title=N_("no container instance met all of its requirements"),
     cluster=CLUSTER,
     variants=tuple(PLACE_SPECS),
     brief=(
-        "Cluster place-lab has one m5.large. RunTask of place-app returns no task, only "
-        "failures (in the service variant: service place-app starts nothing). Find the "
-        "requirement no instance meets and get the app running (two copies in the ports "
-        "variant; through the service in the service variant)."
+        N_(
+            "Cluster place-lab has one m5.large. RunTask of place-app returns no task, only "
+            "failures (in the service variant: service place-app starts nothing). Find the "
+            "requirement no instance meets and get the app running (two copies in the ports "
+            "variant; through the service in the service variant)."
+        )
     ),
     questions=(
-        "What reason does each RunTask failure give (RESOURCE:CPU, RESOURCE:MEMORY, "
-        "RESOURCE:PORTS ...)?",
-        "What does the task ask for, and what does the instance have left "
-        "(describe-container-instances: remainingResources)?",
-        "Which filter removed the instance (lab.why_not_placed)?",
-        "For a service: what does its newest event say about the closest matching "
-        "container-instance?",
+        N_(
+            "What reason does each RunTask failure give (RESOURCE:CPU, RESOURCE:MEMORY, "
+            "RESOURCE:PORTS ...)?"
+        ),
+        N_(
+            "What does the task ask for, and what does the instance have left "
+            "(describe-container-instances: remainingResources)?"
+        ),
+        N_("Which filter removed the instance (lab.why_not_placed)?"),
+        N_(
+            "For a service: what does its newest event say about the closest matching "
+            "container-instance?"
+        ),
     ),
     fix=(
-        "Make the request fit or add capacity: lower cpu/memory in a new revision (memory below "
-        "the *registered* memory), use dynamic host ports (hostPort 0) or awsvpc, or add "
-        "instances; then run the task (or update the service to the new revision)."
+        N_(
+            "Make the request fit or add capacity: lower cpu/memory in a new revision (memory below "
+            "the *registered* memory), use dynamic host ports (hostPort 0) or awsvpc, or add "
+            "instances; then run the task (or update the service to the new revision)."
+        )
     ),
     hints=(
-        "The failure reason names the resource. Compare the task definition's cpu/memory/ports "
-        "with the container instance's remainingResources.",
-        "cpu: ask for at most 2048 units; memory: at most 7985 MiB on an m5.large; ports: "
-        "register a revision with hostPort 0 and run the second copy; service: a revision with "
-        "cpu 1024, then update-service --task-definition place-app.",
+        N_(
+            "The failure reason names the resource. Compare the task definition's cpu/memory/ports "
+            "with the container instance's remainingResources."
+        ),
+        N_(
+            "cpu: ask for at most 2048 units; memory: at most 7985 MiB on an m5.large; ports: "
+            "register a revision with hostPort 0 and run the second copy; service: a revision with "
+            "cpu 1024, then update-service --task-definition place-app."
+        ),
     ),
     setup=_place_setup,
     observe=_place_observe,

@@ -18,6 +18,7 @@ from botocore.exceptions import ClientError
 from ..core.checks import CheckResult
 from .kit import ami, client, user_data
 from .model import Scenario
+from .text import N_
 
 __all__ = ["STUCK_PROVISIONING"]
 
@@ -135,14 +136,14 @@ def _check(lab, variant: str) -> CheckResult:
             "",
             False,
             f"the Auto Scaling group {GROUP} or the capacity provider {PROVIDER} is gone",
-            "Keep the group and its provider: the fix is in their settings.",
+            N_("Keep the group and its provider: the fix is in their settings."),
         )
     if svc is None or svc.get("launchType") and svc["launchType"] != "EC2":
         return CheckResult(
             "",
             False,
             f"service {SERVICE} no longer uses the capacity provider",
-            "Keep the service on its capacity provider strategy.",
+            N_("Keep the service on its capacity provider strategy."),
         )
     ms = p["autoScalingGroupProvider"]["managedScaling"]
     if g["MaxSize"] == 0:
@@ -158,8 +159,10 @@ def _check(lab, variant: str) -> CheckResult:
             "",
             False,
             f"capacity provider {PROVIDER} has managed scaling DISABLED and the group wants 0",
-            "aws ecs update-capacity-provider --name asg-cp --auto-scaling-group-provider "
-            "managedScaling={status=ENABLED,targetCapacity=100}",
+            N_(
+                "aws ecs update-capacity-provider --name asg-cp --auto-scaling-group-provider "
+                "managedScaling={status=ENABLED,targetCapacity=100}"
+            ),
         )
     on_group = {i["InstanceId"] for i in g["Instances"]}
     running = [t for t in st["tasks"] if t["lastStatus"] == "RUNNING"]
@@ -168,8 +171,10 @@ def _check(lab, variant: str) -> CheckResult:
             "",
             False,
             f"{len(running)} of {WANT} tasks RUNNING so far",
-            "Managed scaling acts every minute and the instance needs about a minute to join: "
-            "advance the clock (lab.advance('5m')).",
+            N_(
+                "Managed scaling acts every minute and the instance needs about a minute to join: "
+                "advance the clock (lab.advance('5m'))."
+            ),
         )
     ci_arns = [t["containerInstanceArn"] for t in running]
     cis = client(lab, "ecs").describe_container_instances(
@@ -179,8 +184,8 @@ def _check(lab, variant: str) -> CheckResult:
         return CheckResult(
             "",
             False,
-            "some tasks run on instances outside the group",
-            "Let the capacity provider bring the instances.",
+            N_("some tasks run on instances outside the group"),
+            N_("Let the capacity provider bring the instances."),
         )
     return CheckResult(
         "",
@@ -206,34 +211,46 @@ def _fix(lab, variant: str) -> None:
 STUCK_PROVISIONING = Scenario(
     number=13,
     slug="stuck-in-provisioning",
-    title="Tasks stuck in PROVISIONING (capacity provider)",
+    title=N_("Tasks stuck in PROVISIONING (capacity provider)"),
     cluster=CLUSTER,
     variants=("max-size-zero", "managed-scaling-off"),
     brief=(
-        f"Service {SERVICE} in {CLUSTER} uses the cluster's capacity provider {PROVIDER}. It was "
-        "created ten minutes ago and none of its 3 tasks has started: they all sit in "
-        "PROVISIONING. Make them run on instances from the capacity provider's Auto Scaling "
-        "group, without switching the service to another launch type."
+        N_(
+            "Service web in cap-lab uses the cluster's capacity provider asg-cp. It was created ten"
+            " minutes ago and none of its 3 tasks has started: they all sit in PROVISIONING. Make "
+            "them run on instances from the capacity provider's Auto Scaling group, without "
+            "switching the service to another launch type."
+        )
     ),
     questions=(
-        "What do aws ecs describe-tasks show as lastStatus, and is there a containerInstanceArn?",
-        "What are the Auto Scaling group's MinSize, MaxSize and DesiredCapacity?",
-        "Is managed scaling ENABLED on the capacity provider? What is its targetCapacity?",
-        "What does CapacityProviderReservation (AWS/ECS/ManagedScaling) say, and what would "
-        "target tracking do with it?",
+        N_(
+            "What do aws ecs describe-tasks show as lastStatus, and is there a containerInstanceArn?"
+        ),
+        N_("What are the Auto Scaling group's MinSize, MaxSize and DesiredCapacity?"),
+        N_("Is managed scaling ENABLED on the capacity provider? What is its targetCapacity?"),
+        N_(
+            "What does CapacityProviderReservation (AWS/ECS/ManagedScaling) say, and what would "
+            "target tracking do with it?"
+        ),
     ),
     fix=(
-        "Let managed scaling grow the group: raise the group's MaxSize above 0 "
-        "(update-auto-scaling-group --max-size 4), or turn managed scaling on for the provider "
-        "(update-capacity-provider ... managedScaling status ENABLED), then wait a few minutes."
+        N_(
+            "Let managed scaling grow the group: raise the group's MaxSize above 0 "
+            "(update-auto-scaling-group --max-size 4), or turn managed scaling on for the provider "
+            "(update-capacity-provider ... managedScaling status ENABLED), then wait a few minutes."
+        )
     ),
     hints=(
-        "Tasks of an Auto Scaling group capacity provider wait in PROVISIONING until an "
-        "instance of the group has room; only managed scaling, within MinSize and MaxSize, adds "
-        "instances.",
-        "aws autoscaling describe-auto-scaling-groups and aws ecs describe-capacity-providers: "
-        "fix MaxSize 0 with update-auto-scaling-group, or DISABLED managed scaling with "
-        "update-capacity-provider, then lab.advance('5m').",
+        N_(
+            "Tasks of an Auto Scaling group capacity provider wait in PROVISIONING until an "
+            "instance of the group has room; only managed scaling, within MinSize and MaxSize, adds "
+            "instances."
+        ),
+        N_(
+            "aws autoscaling describe-auto-scaling-groups and aws ecs describe-capacity-providers: "
+            "fix MaxSize 0 with update-auto-scaling-group, or DISABLED managed scaling with "
+            "update-capacity-provider, then lab.advance('5m')."
+        ),
     ),
     setup=_setup,
     observe=_observe,

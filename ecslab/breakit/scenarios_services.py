@@ -15,6 +15,7 @@ from ..core.checks import CheckResult
 from .kit import client, public_subnets
 from .model import Scenario
 from .svckit import create_service_error, service, target_health, vpc_id
+from .text import N_
 
 __all__ = ["ALB_TARGET_TYPE", "alb_service_params"]
 
@@ -105,9 +106,11 @@ def _ip_group_hint(groups: list[dict]) -> CheckResult:
             "",
             False,
             f"no service in {CLUSTER}, and no target group of target type ip",
-            "awsvpc tasks have their own ENI and IP, so the load balancer must register IPs: "
-            "create a target group with TargetType ip (the type cannot be changed), forward the "
-            "listener to it, and create the service with it.",
+            N_(
+                "awsvpc tasks have their own ENI and IP, so the load balancer must register IPs: "
+                "create a target group with TargetType ip (the type cannot be changed), forward the "
+                "listener to it, and create the service with it."
+            ),
         )
     g = ip[0]
     if not g.get("LoadBalancerArns"):
@@ -125,8 +128,10 @@ def _ip_group_hint(groups: list[dict]) -> CheckResult:
         False,
         f"target group {g['TargetGroupName']} (ip) is behind the load balancer, but no service "
         f"in {CLUSTER} uses it",
-        "Now create the service (awsvpc network configuration: public subnets, assignPublicIp "
-        "ENABLED) with loadBalancers targetGroupArn = the ip group, container web, port 80.",
+        N_(
+            "Now create the service (awsvpc network configuration: public subnets, assignPublicIp "
+            "ENABLED) with loadBalancers targetGroupArn = the ip group, container web, port 80."
+        ),
     )
 
 
@@ -149,9 +154,11 @@ def _alb_check(lab, variant: str) -> CheckResult:
             f"service {svc['serviceName']} is ACTIVE: {svc['runningCount']} of {want} tasks "
             f"RUNNING, {healthy} healthy target(s) in {tg.get('TargetGroupName', tg_arn)} "
             f"({', '.join(sorted(states)) or 'none registered'})",
-            "Give it a few minutes (the ALB takes ~3 minutes to become active, a Fargate task to "
-            "pull and start, the target 5 health checks to turn healthy), with desiredCount at "
-            "least 1.",
+            N_(
+                "Give it a few minutes (the ALB takes ~3 minutes to become active, a Fargate task to "
+                "pull and start, the target 5 health checks to turn healthy), with desiredCount at "
+                "least 1."
+            ),
         )
     return CheckResult(
         "",
@@ -183,29 +190,37 @@ def _alb_fix(lab, variant: str) -> None:
 ALB_TARGET_TYPE = Scenario(
     number=9,
     slug="alb-target-type-instance",
-    title="ALB target group of type instance for an awsvpc service",
+    title=N_("ALB target group of type instance for an awsvpc service"),
     cluster=CLUSTER,
     variants=("fargate",),
     brief=(
-        f"The {NAME} service (Fargate, awsvpc) should sit behind load balancer {CLUSTER}, whose "
-        f"listener forwards to target group {NAME}. CreateService is refused. Get the service "
-        "running behind the load balancer, its targets healthy."
+        N_(
+            "The alb-web service (Fargate, awsvpc) should sit behind load balancer alb-lab, whose "
+            "listener forwards to target group alb-web. CreateService is refused. Get the service "
+            "running behind the load balancer, its targets healthy."
+        )
     ),
     questions=(
-        "What does the InvalidParameterException say about the target group?",
-        "What does a target of type instance register, and what does an awsvpc task have?",
-        "Can a target group's TargetType be changed (elbv2 modify-target-group)?",
-        "Which target group does the listener forward to?",
+        N_("What does the InvalidParameterException say about the target group?"),
+        N_("What does a target of type instance register, and what does an awsvpc task have?"),
+        N_("Can a target group's TargetType be changed (elbv2 modify-target-group)?"),
+        N_("Which target group does the listener forward to?"),
     ),
     fix=(
-        "Create a target group with TargetType ip (same port and VPC), point the listener at it, "
-        "and create the service with the new target group; wait until its target is healthy."
+        N_(
+            "Create a target group with TargetType ip (same port and VPC), point the listener at it, "
+            "and create the service with the new target group; wait until its target is healthy."
+        )
     ),
     hints=(
-        "awsvpc tasks get their own ENI and private IP; the load balancer must send traffic to "
-        "that IP, not to an instance.",
-        "elbv2 create-target-group --target-type ip ..., a listener that forwards to it (delete "
-        "the old listener first), then ecs create-service with that target group.",
+        N_(
+            "awsvpc tasks get their own ENI and private IP; the load balancer must send traffic to "
+            "that IP, not to an instance."
+        ),
+        N_(
+            "elbv2 create-target-group --target-type ip ..., a listener that forwards to it (delete "
+            "the old listener first), then ecs create-service with that target group."
+        ),
     ),
     setup=_alb_setup,
     observe=_alb_observe,

@@ -8,6 +8,7 @@ from ..core.checks import CheckResult
 from .kit import client, error_text, role_arn
 from .model import Scenario
 from .scenarios_start import WEB_IMAGE
+from .text import N_
 
 __all__ = ["FARGATE_SIZE", "BROKEN_SIZES", "broken_size_definition"]
 
@@ -57,7 +58,7 @@ def _size_check(lab, variant: str) -> CheckResult:
         "smallest valid pair that gives both, with requiresCompatibilities FARGATE."
     )
     if not arns:
-        return CheckResult("", False, "there is no ACTIVE size-app revision yet", hint)
+        return CheckResult("", False, N_("there is no ACTIVE size-app revision yet"), hint)
     td = ecs.describe_task_definition(taskDefinition=arns[-1])["taskDefinition"]
     rev = f"size-app:{td['revision']}"
     if "FARGATE" not in td.get("compatibilities", []):
@@ -82,28 +83,34 @@ def _size_fix(lab, variant: str) -> None:
 FARGATE_SIZE = Scenario(
     number=10,
     slug="invalid-fargate-size",
-    title="invalid Fargate CPU/memory pair",
+    title=N_("invalid Fargate CPU/memory pair"),
     cluster="size-lab",
     variants=tuple(BROKEN_SIZES),
     brief=(
-        "Register the size-app task definition you were given "
-        "(breakit.broken_size_definition(lab, variant)) for Fargate. RegisterTaskDefinition "
-        "refuses it. Register a revision that Fargate accepts and that still gives the app what "
-        "it needs."
+        N_(
+            "Register the size-app task definition you were given "
+            "(breakit.broken_size_definition(lab, variant)) for Fargate. RegisterTaskDefinition "
+            "refuses it. Register a revision that Fargate accepts and that still gives the app what "
+            "it needs."
+        )
     ),
     questions=(
-        "What exactly does the ClientException say?",
-        "Which CPU values go with which memory values on Fargate?",
-        "What does the app need at least (the broken definition's larger figure)?",
+        N_("What exactly does the ClientException say?"),
+        N_("Which CPU values go with which memory values on Fargate?"),
+        N_("What does the app need at least (the broken definition's larger figure)?"),
     ),
     fix=(
-        "Use a valid Fargate pair: 256 CPU takes 512-2048 MiB, 512 CPU 1-4 GB, 1024 CPU 2-8 GB, "
-        "... Raise the smaller figure to the next valid pair and register again."
+        N_(
+            "Use a valid Fargate pair: 256 CPU takes 512-2048 MiB, 512 CPU 1-4 GB, 1024 CPU 2-8 GB, "
+            "... Raise the smaller figure to the next valid pair and register again."
+        )
     ),
     hints=(
-        "Fargate sizes are pairs, not free figures: a given CPU value allows only some memory "
-        "values.",
-        "256 CPU cannot have 4 GB (use 512 CPU / 4096 MiB); 1024 CPU needs at least 2048 MiB.",
+        N_(
+            "Fargate sizes are pairs, not free figures: a given CPU value allows only some memory "
+            "values."
+        ),
+        N_("256 CPU cannot have 4 GB (use 512 CPU / 4096 MiB); 1024 CPU needs at least 2048 MiB."),
     ),
     setup=_size_setup,
     observe=_size_observe,

@@ -16,6 +16,7 @@ from .kit import (
     started_at,
 )
 from .model import Scenario
+from .text import N_
 
 __all__ = ["NO_ROUTE", "LOGS", "ROLES", "WEB_IMAGE"]
 
@@ -116,7 +117,7 @@ def _no_route_observe(lab, variant: str) -> str:
 def _no_route_check(lab, variant: str) -> CheckResult:
     endpoint = bool((lab.events["kind"] == "VpcEndpointCreated").any())
     if variant == "ecr-private-subnet":
-        hint = (
+        hint = N_(
             "A task in a private subnet reaches ECR only through a NAT gateway or VPC endpoints "
             "(lab.network.add_ecs_vpc_endpoint() adds the set ecslab models); then run the task "
             "again: a fix applies to new tasks."
@@ -147,30 +148,40 @@ def _no_route_fix(lab, variant: str) -> None:
 NO_ROUTE = Scenario(
     number=1,
     slug="no-route-to-registry",
-    title="no network path to the registry",
+    title=N_("no network path to the registry"),
     cluster="pull-lab",
     variants=("private-subnet", "ecr-private-subnet", "no-public-ip"),
     brief=(
-        "Run the web app (task definition family pull-web) on Fargate in cluster pull-lab. Its "
-        "task stops before its container starts. Find out why and get a pull-web task RUNNING."
+        N_(
+            "Run the web app (task definition family pull-web) on Fargate in cluster pull-lab. Its "
+            "task stops before its container starts. Find out why and get a pull-web task RUNNING."
+        )
     ),
     questions=(
-        "What is the task's stopCode and stoppedReason (describe-tasks)?",
-        "Where does the image come from: ECR or Docker Hub?",
-        "Which subnet is the task's ENI in; does its route table reach an internet gateway?",
-        "Did the task get a public IP (assignPublicIp)? Is there a NAT gateway or VPC endpoint?",
+        N_("What is the task's stopCode and stoppedReason (describe-tasks)?"),
+        N_("Where does the image come from: ECR or Docker Hub?"),
+        N_("Which subnet is the task's ENI in; does its route table reach an internet gateway?"),
+        N_(
+            "Did the task get a public IP (assignPublicIp)? Is there a NAT gateway or VPC endpoint?"
+        ),
     ),
     fix=(
-        "Give the task a network path to its registry: a public subnet with assignPublicIp "
-        "ENABLED (or a NAT gateway) for Docker Hub; for ECR, that or the ECR/S3 (and Logs) VPC "
-        "endpoints. Then run a new task."
+        N_(
+            "Give the task a network path to its registry: a public subnet with assignPublicIp "
+            "ENABLED (or a NAT gateway) for Docker Hub; for ECR, that or the ECR/S3 (and Logs) VPC "
+            "endpoints. Then run a new task."
+        )
     ),
     hints=(
-        "The stopped reason ends in 'i/o timeout': the task could not reach the registry at all. "
-        "Look at the task's subnet and whether it had a public IP.",
-        "Fargate pulls through the task's own ENI. Run the task again in a public subnet with "
-        "networkConfiguration.awsvpcConfiguration.assignPublicIp='ENABLED' (Docker Hub), or add "
-        "lab.network.add_ecs_vpc_endpoint() for an ECR image in a private subnet.",
+        N_(
+            "The stopped reason ends in 'i/o timeout': the task could not reach the registry at all. "
+            "Look at the task's subnet and whether it had a public IP."
+        ),
+        N_(
+            "Fargate pulls through the task's own ENI. Run the task again in a public subnet with "
+            "networkConfiguration.awsvpcConfiguration.assignPublicIp='ENABLED' (Docker Hub), or add "
+            "lab.network.add_ecs_vpc_endpoint() for an ECR image in a private subnet."
+        ),
     ),
     setup=_no_route_setup,
     observe=_no_route_observe,
@@ -250,7 +261,7 @@ def _logs_check(lab, variant: str) -> CheckResult:
         "register a revision with the option awslogs-create-group=true, then run a new task.",
     )
     if got.passed and LOG_GROUP not in names:
-        return CheckResult("", False, f"{LOG_GROUP} does not exist", "Create the log group.")
+        return CheckResult("", False, f"{LOG_GROUP} does not exist", N_("Create the log group."))
     return got
 
 
@@ -262,27 +273,36 @@ def _logs_fix(lab, variant: str) -> None:
 LOGS = Scenario(
     number=5,
     slug="awslogs-group-missing",
-    title="awslogs log group missing",
+    title=N_("awslogs log group missing"),
     cluster="logs-lab",
     variants=("fargate", "ec2"),
     brief=(
-        "The logs-app task in cluster logs-lab sends its output to CloudWatch Logs with the "
-        "awslogs driver. It never starts. Get a logs-app task RUNNING with its logs going to "
-        f"{LOG_GROUP}."
+        N_(
+            "The logs-app task in cluster logs-lab sends its output to CloudWatch Logs with the "
+            "awslogs driver. It never starts. Get a logs-app task RUNNING with its logs going to "
+            "/ecs/logs-app."
+        )
     ),
     questions=(
-        "What does the stoppedReason say does not exist?",
-        "Which log group does the container's logConfiguration name?",
-        "Does that group exist (logs describe-log-groups)? Is awslogs-create-group set?",
+        N_("What does the stoppedReason say does not exist?"),
+        N_("Which log group does the container's logConfiguration name?"),
+        N_("Does that group exist (logs describe-log-groups)? Is awslogs-create-group set?"),
     ),
     fix=(
-        f"Create the log group {LOG_GROUP} (aws logs create-log-group), or add the option "
-        "awslogs-create-group=true (its role then needs logs:CreateLogGroup); run a new task."
+        N_(
+            "Create the log group /ecs/logs-app (aws logs create-log-group), or add the option "
+            "awslogs-create-group=true (its role then needs logs:CreateLogGroup); run a new task."
+        )
     ),
     hints=(
-        "The awslogs driver does not create the log group unless told to: read the "
-        "logConfiguration options of the task definition.",
-        f"lab.client('logs').create_log_group(logGroupName='{LOG_GROUP}') and run the task again.",
+        N_(
+            "The awslogs driver does not create the log group unless told to: read the "
+            "logConfiguration options of the task definition."
+        ),
+        N_(
+            "lab.client('logs').create_log_group(logGroupName='/ecs/logs-app') and run the task "
+            "again."
+        ),
     ),
     setup=_logs_setup,
     observe=_logs_observe,
@@ -351,7 +371,9 @@ def _roles_check(lab, variant: str) -> CheckResult:
             "EC2 instance's agent."
         )
     else:
-        hint = "The latest revision looks right: run a task from it (a fix applies to new tasks)."
+        hint = N_(
+            "The latest revision looks right: run a task from it (a fix applies to new tasks)."
+        )
     return _task_running_check(lab, "roles-mixed-up", "roles-lab", "roles-app", hint)
 
 
@@ -364,32 +386,42 @@ def _roles_fix(lab, variant: str) -> None:
 ROLES = Scenario(
     number=6,
     slug="roles-mixed-up",
-    title="execution role vs task role vs instance role",
+    title=N_("execution role vs task role vs instance role"),
     cluster="roles-lab",
     variants=("ecr-pull", "secret-read"),
     brief=(
-        "The roles-app task (Fargate, cluster roles-lab) stops before its container starts. A "
-        "colleague 'set up the roles' in its task definition. Get a roles-app task RUNNING."
+        N_(
+            "The roles-app task (Fargate, cluster roles-lab) stops before its container starts. A "
+            "colleague 'set up the roles' in its task definition. Get a roles-app task RUNNING."
+        )
     ),
     questions=(
-        "What is the stoppedReason? Which AWS call was denied, and to whom?",
-        "Which roles does the task definition name as executionRoleArn and taskRoleArn?",
-        "Which service does each role trust (iam get-role: AssumeRolePolicyDocument)?",
-        "Who pulls the image / fetches the secret: the task execution role, the task role, or "
-        "the instance role?",
+        N_("What is the stoppedReason? Which AWS call was denied, and to whom?"),
+        N_("Which roles does the task definition name as executionRoleArn and taskRoleArn?"),
+        N_("Which service does each role trust (iam get-role: AssumeRolePolicyDocument)?"),
+        N_(
+            "Who pulls the image / fetches the secret: the task execution role, the task role, or "
+            "the instance role?"
+        ),
     ),
     fix=(
-        "Set executionRoleArn to a role trusted by ecs-tasks.amazonaws.com with "
-        "AmazonECSTaskExecutionRolePolicy (ecsTaskExecutionRole; for secrets also "
-        "secretsmanager:GetSecretValue), keep taskRoleArn for the app's own calls, register a "
-        "new revision and run it."
+        N_(
+            "Set executionRoleArn to a role trusted by ecs-tasks.amazonaws.com with "
+            "AmazonECSTaskExecutionRolePolicy (ecsTaskExecutionRole; for secrets also "
+            "secretsmanager:GetSecretValue), keep taskRoleArn for the app's own calls, register a "
+            "new revision and run it."
+        )
     ),
     hints=(
-        "Three roles, three jobs: the instance role (the EC2 agent), the task execution role "
-        "(ECS pulling images, fetching secrets, writing logs for the task) and the task role "
-        "(your code's AWS calls). Which one failed here?",
-        "Register a new revision with executionRoleArn=arn:aws:iam::<account>:role/"
-        "ecsTaskExecutionRole (not ecsInstanceRole) and run it.",
+        N_(
+            "Three roles, three jobs: the instance role (the EC2 agent), the task execution role "
+            "(ECS pulling images, fetching secrets, writing logs for the task) and the task role "
+            "(your code's AWS calls). Which one failed here?"
+        ),
+        N_(
+            "Register a new revision with executionRoleArn=arn:aws:iam::<account>:role/"
+            "ecsTaskExecutionRole (not ecsInstanceRole) and run it."
+        ),
     ),
     setup=_roles_setup,
     observe=_roles_observe,

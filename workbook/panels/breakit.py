@@ -13,6 +13,8 @@ from ecslab.core.checks import CheckResult
 
 from ..aws import Outcome, client
 from ..i18n import _
+from ..views import breakit as text
+from ..views.headers import display
 from .base import Panel, header
 
 __all__ = ["BreakItPanel", "WhyNotPlacedPanel"]
@@ -21,7 +23,7 @@ SEED_CHOICE = "(the lab's seed chooses)"
 
 
 def _label(s) -> str:
-    return f"{s.number} · {s.title}"
+    return text.label(s)
 
 
 class BreakItPanel(Panel):
@@ -126,15 +128,15 @@ class BreakItPanel(Panel):
         if s.variant(self.lab) is None:
             self.show(Outcome(False, _("start the scenario first")))
             return ""
-        text = s.hint(self.lab, level)
+        shown = text.hint(s, self.lab, level)
         self.hint_html.value = "<b>{}</b> {}".format(
-            _("Hint {level}:").format(level=level), html.escape(text)
+            _("Hint {level}:").format(level=level), html.escape(shown)
         )
         self.show(Outcome(True, _("hint {level} shown (recorded in the lab)").format(level=level)))
-        return text
+        return shown
 
     def check(self) -> CheckResult:
-        result = self.selected.check(self.lab)
+        result = text.check(self.selected, self.lab)
         self.check_html.value = result._repr_html_()
         self.show(Outcome(result.passed, str(result).split("\n")[0]))
         return result
@@ -142,7 +144,8 @@ class BreakItPanel(Panel):
     def refresh(self) -> None:
         s = self.selected
         started = s.variant(self.lab)
-        questions = "".join(f"<li>{html.escape(q)}</li>" for q in s.questions)
+        words = text.scenario_text(s)
+        questions = "".join(f"<li>{html.escape(q)}</li>" for q in words["questions"])
         symptom = (
             "<div><b>{}</b> <code>{}</code></div>".format(
                 _("What you see:"), html.escape(s.symptom(self.lab))
@@ -151,7 +154,7 @@ class BreakItPanel(Panel):
             else "<div><i>{}</i></div>".format(_("Not started in this lab."))
         )
         self.brief_html.value = (
-            f"<div><b>{html.escape(_label(s))}</b></div><div>{html.escape(s.brief)}</div>"
+            f"<div><b>{html.escape(_label(s))}</b></div><div>{html.escape(words['brief'])}</div>"
             f"{symptom}<div><b>{_('Diagnose:')}</b><ul>{questions}</ul></div>"
         )
 
@@ -159,7 +162,7 @@ class BreakItPanel(Panel):
     def text(self) -> str:
         """The panel's content as plain text (tests, screen readers)."""
         s = self.selected
-        lines = [_label(s), s.brief]
+        lines = [_label(s), text.scenario_text(s)["brief"]]
         if s.variant(self.lab):
             lines.append(_("What you see:") + " " + s.symptom(self.lab))
         return "\n".join(lines)
@@ -221,7 +224,7 @@ class WhyNotPlacedPanel(Panel):
             self.show(Outcome(True, _("no placement to explain")))
             return rows
         rejected = int((rows["filter"] != "").sum())
-        self.table_html.value = rows.to_html(escape=True, border=0, index=False)
+        self.table_html.value = display(rows).to_html(escape=True, border=0, index=False)
         self.show(
             Outcome(
                 True,

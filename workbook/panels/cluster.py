@@ -7,6 +7,7 @@ import pandas as pd
 
 from ..aws import Outcome, attempt, client
 from ..i18n import _
+from ..views.headers import display
 from ..views.tables import clusters_table
 from .base import Panel, header
 
@@ -105,7 +106,7 @@ class ClusterPanel(Panel):
             self.table_html.value = "<i>{}</i>".format(_("No clusters yet."))
         else:
             show = rows[["status", "containerInsights", "tags", "instances", "running", "services"]]
-            self.table_html.value = show.to_html(escape=True, border=0)
+            self.table_html.value = display(show).to_html(escape=True, border=0)
 
     def create(
         self,

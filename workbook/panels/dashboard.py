@@ -12,6 +12,7 @@ from ..charts.task_timeline import task_timeline_figure
 from ..i18n import _
 from ..progress import advance_with_progress
 from ..views.console import Console
+from ..views.headers import display
 from .base import Panel, header, sync_figure
 
 __all__ = ["ConsoleDashboard"]
@@ -20,7 +21,7 @@ __all__ = ["ConsoleDashboard"]
 def _html(df) -> str:
     if df.empty:
         return "<em>{}</em>".format(_("none"))
-    return df.to_html(index=df.index.name is not None, border=0)
+    return display(df).to_html(index=df.index.name is not None, border=0)
 
 
 class ConsoleDashboard(Panel):

@@ -9,6 +9,7 @@ from ecslab.core import catalog
 
 from ..aws import Outcome
 from ..i18n import _
+from ..views.headers import display
 from ..views.instances import InstanceLauncher, LaunchRequest, type_label, user_data_for
 from .base import Panel, header
 
@@ -119,7 +120,7 @@ class InstanceLaunchPanel(Panel):
                 _("No instances launched from this panel yet.")
             )
         else:
-            self.results_html.value = rows.to_html(escape=True, border=0)
+            self.results_html.value = display(rows).to_html(escape=True, border=0)
 
     # -- actions ---------------------------------------------------------------------------------
 

@@ -10,6 +10,7 @@ import pandas as pd
 
 from ..aws import Outcome
 from ..i18n import _
+from ..views.headers import display
 from ..views.registry import RegistryConsole
 from .base import Panel, header
 
@@ -84,7 +85,7 @@ class RegistryPanel(Panel):
                 _("No images in {repository}.").format(repository=html.escape(self.repository))
             )
         else:
-            self.images_html.value = rows.to_html(escape=True, border=0, index=False)
+            self.images_html.value = display(rows).to_html(escape=True, border=0, index=False)
 
     def _done(self, out: Outcome) -> Outcome:
         self.refresh()

@@ -13,6 +13,7 @@ import plotly.graph_objects as go
 from ..aws import Outcome, attempt, client
 from ..charts.services import service_timeline_figure
 from ..i18n import _
+from ..views.headers import display
 from ..views.services import deployments_table, service_events
 from .base import Panel, header
 
@@ -184,7 +185,7 @@ class ServicePanel(Panel):
             self.events_html.value = ""
             return
         deps, events = self.deployments, self.events
-        self.deployments_html.value = deps.to_html(escape=True, border=0)
+        self.deployments_html.value = display(deps).to_html(escape=True, border=0)
         self.events_html.value = "<br>".join(
             f"<code>{t}</code> {html.escape(m)}"
             for t, m in zip(events["time"], events["message"], strict=True)

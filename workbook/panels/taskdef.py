@@ -12,6 +12,7 @@ import pandas as pd
 from ..aws import Outcome
 from ..i18n import _
 from ..palette import ROLE
+from ..views.headers import display
 from ..views.taskdefs import NETWORK_MODES, TaskDefEditor, TaskDefForm
 from .base import Panel, header
 
@@ -186,7 +187,7 @@ class TaskDefinitionPanel(Panel):
         self.revision_list.options = options
         self.revision_list.value = keep
         self.revisions_html.value = (
-            rows.to_html(escape=True, border=0)
+            display(rows).to_html(escape=True, border=0)
             if not rows.empty
             else "<i>{}</i>".format(
                 _("No revisions of {family} yet.").format(family=html.escape(fam))

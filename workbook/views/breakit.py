@@ -1,0 +1,58 @@
+"""The break-it scenarios' learner-facing text in the reader's language.
+
+The engine (``ecslab.breakit``) keeps its text in English and only marks it with a no-op ``N_``;
+``python -m workbook.i18n extract`` puts those strings in the workbook's catalogs and this module
+translates them when they are shown (the break-it panel, lesson 12). What a scenario reads from
+the lab (a stopped reason, an API error: AWS's words) passes through unchanged, as does any text
+the catalog lacks, so the English course shows exactly the engine's text.
+"""
+
+from __future__ import annotations
+
+from ecslab.core.checks import CheckResult
+
+from ..i18n import _
+
+__all__ = ["check", "hint", "label", "scenario_text", "symptom"]
+
+
+def label(scenario) -> str:
+    """``number · title``, the scenario's name in pickers and headings."""
+    return f"{scenario.number} · {_(scenario.title)}"
+
+
+def scenario_text(scenario) -> dict:
+    """The scenario's title, brief, diagnosis questions, fix and hints, translated."""
+    return {
+        "title": _(scenario.title),
+        "brief": _(scenario.brief),
+        "questions": [_(q) for q in scenario.questions],
+        "fix": _(scenario.fix),
+        "hints": [_(h) for h in scenario.hints],
+    }
+
+
+def symptom(scenario, lab) -> str:
+    """What the learner sees (AWS's words, unchanged), or that the scenario is not started."""
+    if scenario.variant(lab) is None:
+        return _("scenario {slug} has not been started in this lab").format(slug=scenario.slug)
+    return scenario.symptom(lab)
+
+
+def hint(scenario, lab, level: int = 1) -> str:
+    """Hint ``level`` translated (recorded in the lab's event table like ``scenario.hint``)."""
+    return _(scenario.hint(lab, level))
+
+
+def check(scenario, lab) -> CheckResult:
+    """``scenario.check(lab)`` with its title, and the messages the catalog knows, translated."""
+    got = scenario.check(lab)
+    title = _("break-it {number}: {title}").format(number=scenario.number, title=_(scenario.title))
+    if scenario.available and scenario.variant(lab) is None:
+        hint_text = _("Start it with breakit.get({slug}).start(lab).").format(
+            slug=repr(scenario.slug)
+        )
+    else:
+        hint_text = _(got.hint) if got.hint else got.hint
+    message = _(got.message) if got.message else got.message
+    return CheckResult(title, got.passed, message, hint_text)
