@@ -62,17 +62,14 @@ class DeploymentPanel(Panel):
         """The newest service deployment's status and stage, and the service's counts."""
         sd = service_deployments(self.lab, self.cluster, self.service)[0]
         s = self._service()
-        return (
-            _("{time} UTC: {td}, deployment {status} {stage}, running {running} of {desired}")
-            .format(
-                time=f"{self.lab.now:%H:%M:%S}",
-                td=s["taskDefinition"].rsplit("/", 1)[-1],
-                status=sd["status"],
-                stage=sd.get("lifecycleStage", ""),
-                running=s["runningCount"],
-                desired=s["desiredCount"],
-            )
-            .replace("  ", " ")
+        stage = sd.get("lifecycleStage")
+        status = f"{sd['status']} ({stage})" if stage else sd["status"]
+        return _("{time} UTC: {td}, deployment {status}, running {running} of {desired}").format(
+            time=f"{self.lab.now:%H:%M:%S}",
+            td=s["taskDefinition"].rsplit("/", 1)[-1],
+            status=status,
+            running=s["runningCount"],
+            desired=s["desiredCount"],
         )
 
     def deploy(self, version: str | None = None) -> Outcome:
