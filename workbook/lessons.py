@@ -152,6 +152,14 @@ LESSONS: tuple[Lesson, ...] = (
         "alarms it owns; a seeded two-peak load curve; scaling activities and their causes; "
         "cooldowns, DisableScaleIn and step scaling; the load-slider scaling panel",
     ),
+    Lesson(
+        "15_deployment_strategies.ipynb",
+        "Deployment strategies: rolling and blue/green",
+        "the deployment history (list/describe-service-deployments, describe-service-revisions); "
+        "a BLUE_GREEN service with an alternate target group, production and test listener rules "
+        "and bakeTimeInMinutes; lifecycle stages, traffic shift, bake and clean-up; rollback with "
+        "stop-service-deployment and the circuit breaker; the deployment panel",
+    ),
 )
 
 

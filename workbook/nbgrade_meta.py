@@ -91,6 +91,19 @@ QUESTIONS: tuple[Question, ...] = (
         "`exercise_cluster` existed before, so it kept its own setting (disabled) until "
         "`update_cluster_settings` changed it.",
     ),
+    Question(
+        "15_deployment_strategies.ipynb",
+        "ex15-breaker-check",
+        "ex15-why-bluegreen",
+        "A blue/green deployment runs twice the service's tasks from scale-up to clean-up. What does "
+        "that extra capacity buy you, compared with a rolling deployment?",
+        "A rollback that is only a listener-rule change: until clean-up the blue tasks keep running, "
+        "so stopping the deployment sends production traffic straight back to them, with no new "
+        "tasks to start. Traffic also moves all at once (no mix of two releases), after green was "
+        "complete, healthy and reachable on the test rule. A rolling deployment needs at most "
+        "maximumPercent of the tasks, but both releases serve side by side and going back means "
+        "another rolling deployment.",
+    ),
 )
 
 

@@ -1,5 +1,6 @@
 """The break-it catalogue: the ten classic ECS beginner failures (1-10) and the newer ones (13:
-tasks stuck in PROVISIONING, 14: a service that never scales in), by number and by name."""
+tasks stuck in PROVISIONING, 14: a service that never scales in, 15: a blue/green deployment
+that always rolls back), by number and by name."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import pandas as pd
 
 from .model import Scenario
 from .scenarios_autoscaling import NEVER_SCALES_IN
+from .scenarios_bluegreen import BLUEGREEN_ROLLS_BACK
 from .scenarios_capacity import ENI, NEVER_JOINS
 from .scenarios_deploy import ROLLING_BLOCKED
 from .scenarios_health import HEALTH_KILLS
@@ -31,6 +33,7 @@ SCENARIOS: tuple[Scenario, ...] = (
     FARGATE_SIZE,
     STUCK_PROVISIONING,
     NEVER_SCALES_IN,
+    BLUEGREEN_ROLLS_BACK,
 )
 
 

@@ -124,7 +124,15 @@ PARAMETER_SETS: dict[str, list[dict]] = {'00_overview_and_pricing.ipynb': [{},
                                     'target': 40.0,
                                     'peak_rps': 120,
                                     'scale_in_cooldown': 120,
-                                    'exercise_target': 70.0}]}
+                                    'exercise_target': 70.0}],
+ '15_deployment_strategies.ipynb': [{},
+                                    {'region': 'us-east-1',
+                                     'seed': 3,
+                                     'instance_type': 'm6i.large',
+                                     'instances': 4,
+                                     'desired_count': 3,
+                                     'bake_minutes': 10,
+                                     'exercise_bake': 1}]}
 
 
 def load(name: str):

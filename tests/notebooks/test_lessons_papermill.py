@@ -567,3 +567,45 @@ def test_14_lower_target_other_region(run_lesson):
     # 120 requests/s at 40 % of 25: 12 tasks again, from a lower peak and a lower target.
     assert 11 <= r["peak_desired"] <= 14
     assert r["exercise_passed"] == [True, True]
+
+
+def test_15_defaults(run_lesson):
+    nb = run_lesson("15_deployment_strategies.ipynb", {})
+    assert errors(nb) == []
+    r = results_of(nb)
+    assert r["rolling_statuses"] == ["SUCCESSFUL", "SUCCESSFUL"]
+    assert r["rolling_revisions"] == ["shop:2", "shop:1"]
+    assert r["bg_stages"] == [
+        "PRE_SCALE_UP",
+        "SCALE_UP",
+        "POST_SCALE_UP",
+        "TEST_TRAFFIC_SHIFT",
+        "POST_TEST_TRAFFIC_SHIFT",
+        "PRODUCTION_TRAFFIC_SHIFT",
+        "POST_PRODUCTION_TRAFFIC_SHIFT",
+        "BAKE_TIME",
+        "CLEAN_UP",
+    ]  # no RECONCILE_SERVICE: one source revision
+    assert r["bake_minutes"] == 5.0 and r["swapped_production_group"] == "web-green"
+    assert r["rollback_status"] == "ROLLBACK_SUCCESSFUL" and r["rolled_back_to"] == "web:2"
+    # newest first: exercise 1, the panel's release 4, the rollback of 3, release 2, CreateService
+    assert r["web_history"] == [
+        "SUCCESSFUL",
+        "SUCCESSFUL",
+        "ROLLBACK_SUCCESSFUL",
+        "SUCCESSFUL",
+        "SUCCESSFUL",
+    ]
+    assert r["shop_history"] == ["ROLLBACK_SUCCESSFUL", "SUCCESSFUL", "SUCCESSFUL"]
+    assert r["facts"]["ServiceDeploymentFinished"] == 4
+    assert r["exercise_passed"] == [True, True]
+
+
+def test_15_longer_bake_more_tasks_other_region(run_lesson):
+    params = PARAMETER_SETS["15_deployment_strategies.ipynb"][1]
+    nb = run_lesson("15_deployment_strategies.ipynb", params)
+    assert errors(nb) == []
+    r = results_of(nb)
+    assert r["region"] == "us-east-1" and r["bake_minutes"] == 10.0
+    assert r["rollback_status"] == "ROLLBACK_SUCCESSFUL"
+    assert r["exercise_passed"] == [True, True]

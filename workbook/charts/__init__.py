@@ -11,6 +11,7 @@ from .autoscaling import scaling_figure
 from .bill import cost_breakdown_figure, cost_over_time_figure
 from .classreport import class_report_figure
 from .cost import cost_vs_count_figure
+from .deployments import deployment_figure
 from .eni import eni_capacity_figure
 from .insights import insights_cost_figure, insights_figure
 from .placement import placement_figure
@@ -30,6 +31,7 @@ __all__ = [
     "cost_over_time_figure",
     "cost_vs_count_figure",
     "cost_vs_utilization_figure",
+    "deployment_figure",
     "eni_capacity_figure",
     "event_timeline_figure",
     "fargate_sizes_figure",

@@ -14,6 +14,7 @@ from __future__ import annotations
 from .autoscaling import scaled_out_and_in, scaling_policy
 from .core import cluster_deleted, cluster_exists, fargate_task_price
 from .cost import break_even_count, lab_cost
+from .deployments import bluegreen_deployed, rolled_back
 from .insights import insights_hourly_cost
 from .providers import provider_split, provider_target_reached
 from .result import CheckFailed, CheckResult
@@ -32,6 +33,7 @@ __all__ = [
     "CheckFailed",
     "CheckResult",
     "break_even_count",
+    "bluegreen_deployed",
     "cluster_exists",
     "cluster_deleted",
     "deployment_completed",
@@ -40,6 +42,7 @@ __all__ = [
     "insights_hourly_cost",
     "provider_split",
     "provider_target_reached",
+    "rolled_back",
     "instance_registered",
     "lab_cost",
     "no_untagged_images",

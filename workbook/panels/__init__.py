@@ -11,6 +11,7 @@ from .clock import ClockPanel
 from .cluster import ClusterPanel
 from .cost import CostExplorer
 from .dashboard import ConsoleDashboard
+from .deployments import DeploymentPanel
 from .eni import EniExplorer
 from .insights import InsightsPanel
 from .instance import InstanceLaunchPanel
@@ -26,6 +27,7 @@ __all__ = [
     "ClockPanel",
     "ClusterPanel",
     "ConsoleDashboard",
+    "DeploymentPanel",
     "CostExplorer",
     "EniExplorer",
     "InsightsPanel",
