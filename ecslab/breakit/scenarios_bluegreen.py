@@ -21,6 +21,7 @@ from ..core.checks import CheckResult
 from .kit import client, launch, role_arn
 from .model import Scenario
 from .svckit import alb, service, vpc_id
+from .text import N_
 
 __all__ = ["BLUEGREEN_ROLLS_BACK", "bg_revision", "HOOK_NAME"]
 
@@ -203,7 +204,7 @@ def _check(lab, variant: str) -> CheckResult:
             "",
             False,
             f"service {NAME} is not ACTIVE",
-            "Fix the deployment of the existing service, do not delete it.",
+            N_("Fix the deployment of the existing service, do not delete it."),
         )
     config = sd["deploymentConfiguration"]
     if config.get("strategy") != "BLUE_GREEN":
@@ -211,8 +212,10 @@ def _check(lab, variant: str) -> CheckResult:
             "",
             False,
             f"the newest deployment used the {config.get('strategy')} strategy",
-            "Switching to ROLLING only skips the smoke test: keep BLUE_GREEN and make the "
-            "deployment pass its lifecycle hook.",
+            N_(
+                "Switching to ROLLING only skips the smoke test: keep BLUE_GREEN and make the "
+                "deployment pass its lifecycle hook."
+            ),
         )
     version = _version(lab, _td(lab, sd["targetServiceRevision"]["arn"]))
     if version != "2":
@@ -220,7 +223,7 @@ def _check(lab, variant: str) -> CheckResult:
             "",
             False,
             f"the newest deployment rolls out release {version}",
-            "The service must end on a revision of release 2 (environment VERSION=2).",
+            N_("The service must end on a revision of release 2 (environment VERSION=2)."),
         )
     if sd["status"] != "SUCCESSFUL":
         reason = sd.get("statusReason", "")
@@ -250,7 +253,7 @@ def _check(lab, variant: str) -> CheckResult:
             "",
             False,
             "the production rule does not send all traffic to the service's target group",
-            "Leave the listener rules to ECS: it moves them during a blue/green deployment.",
+            N_("Leave the listener rules to ECS: it moves them during a blue/green deployment."),
         )
     return CheckResult(
         "",
@@ -271,35 +274,45 @@ def _fix(lab, variant: str) -> None:
 BLUEGREEN_ROLLS_BACK = Scenario(
     number=15,
     slug="bluegreen-always-rolls-back",
-    title="blue/green deployment always rolls back",
+    title=N_("blue/green deployment always rolls back"),
     cluster=CLUSTER,
     variants=("hook-fails", "hook-times-out"),
-    brief=(
-        f"Service {NAME} in {CLUSTER} deploys blue/green behind an ALB. Release 2 was deployed: "
+    brief=N_(
+        "Service bg-web in bg-lab deploys blue/green behind an ALB. Release 2 was deployed: "
         "its tasks started and took the test traffic, then the deployment rolled back and the "
         "service is on release 1 again. Deploying again does the same. Get release 2 live, "
         "still blue/green."
     ),
     questions=(
-        "What do list-service-deployments and describe-service-deployments say: status, "
-        "statusReason, lifecycleStage?",
-        "Which lifecycle hooks does the deployment configuration have, at which stage, and what "
-        "did each answer (lifecycleHookDetails)?",
-        "Where was production traffic during the deployment, and where is it now "
-        "(elbv2 describe-rules)?",
-        "What would switching the service to the ROLLING strategy hide?",
+        N_(
+            "What do list-service-deployments and describe-service-deployments say: status, "
+            "statusReason, lifecycleStage?"
+        ),
+        N_(
+            "Which lifecycle hooks does the deployment configuration have, at which stage, and "
+            "what did each answer (lifecycleHookDetails)?"
+        ),
+        N_(
+            "Where was production traffic during the deployment, and where is it now "
+            "(elbv2 describe-rules)?"
+        ),
+        N_("What would switching the service to the ROLLING strategy hide?"),
     ),
-    fix=(
+    fix=N_(
         "Make the lifecycle hook pass: fix the smoke-test function (in the lab, set its answer "
         "to SUCCEEDED) or remove the hook from the deployment configuration, then deploy "
         "release 2 again and let it bake."
     ),
     hints=(
-        "describe-service-deployments: the statusReason names a lifecycle hook and the stage it "
-        "answered at.",
-        f"lab.services.history.set_hook_outcome('<{HOOK_NAME} ARN>', 'SUCCEEDED') (or "
-        "update-service with lifecycleHooks []), then update-service to release 2 again and "
-        "advance 12 minutes.",
+        N_(
+            "describe-service-deployments: the statusReason names a lifecycle hook and the stage "
+            "it answered at."
+        ),
+        N_(
+            "lab.services.history.set_hook_outcome('<bg-smoke-test ARN>', 'SUCCEEDED') (or "
+            "update-service with lifecycleHooks []), then update-service to release 2 again and "
+            "advance 12 minutes."
+        ),
     ),
     setup=_setup,
     observe=_observe,
