@@ -79,7 +79,11 @@ def _run_lesson(hub: Hub, user: str) -> dict:
     """Put lesson 01 in the user's folder, run it in a kernel, then the probe."""
     nb = json.loads((ROOT / "notebooks" / LESSON).read_text())
     hub.api("PUT", f"/user/{user}/api/contents/{LESSON}", {"type": "notebook", "content": nb})
-    hub.api("PUT", f"/user/{user}/api/contents/{user}.txt", {"type": "file", "format": "text", "content": user})
+    hub.api(
+        "PUT",
+        f"/user/{user}/api/contents/{user}.txt",
+        {"type": "file", "format": "text", "content": user},
+    )
     kernel = Kernel(hub, user)
     try:
         t0 = time.monotonic()
@@ -118,7 +122,7 @@ def test_three_learners_separate_labs_and_clean_stop(hub):
 
     t0 = time.monotonic()
     with ThreadPoolExecutor(len(users)) as pool:
-        spawn_s = dict(zip(users, pool.map(hub.spawn, users)))
+        spawn_s = dict(zip(users, pool.map(hub.spawn, users), strict=True))
     all_spawned_s = time.monotonic() - t0
     _, listed = hub.api("GET", "/hub/api/users")
     served = sorted(u["name"] for u in listed if u["servers"].get("", {}).get("ready"))
@@ -129,7 +133,7 @@ def test_three_learners_separate_labs_and_clean_stop(hub):
     idle_rss = {u: servers[u].memory_info().rss for u in users}
 
     with ThreadPoolExecutor(len(users)) as pool:
-        labs = dict(zip(users, pool.map(lambda u: _run_lesson(hub, u), users)))
+        labs = dict(zip(users, pool.map(lambda u: _run_lesson(hub, u), users), strict=True))
 
     # Each learner's lesson ran to the end and its exercise check passed.
     for u in users:
