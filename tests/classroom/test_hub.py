@@ -4,8 +4,9 @@ with the proxy from classroom/hub/node_modules, on 127.0.0.1 and random free por
 An admin token (ECSLAB_HUB_API_TOKEN) creates three learners through the hub's REST API and
 starts their servers. Each learner gets lesson 01 into their own folder (contents API) and runs
 its code cells in a kernel over the websocket channels, through the proxy, the way JupyterLab
-does. alice and bob run with seed 7, carol with seed 11. Then the hub gets SIGTERM and must exit 0
-with every learner's server, kernel, the proxy and the culler gone and every port free.
+does. alice and bob run with seed 7, carol with seed 11. Then the hub gets SIGTERM (or SIGINT, as
+Ctrl-C sends) and must exit 0 with every learner's server, kernel, the proxy and the culler gone
+and every port free.
 
 Needs node and npm (configurable-http-proxy, installed with `npm ci` into classroom/hub) and the
 classroom extra (jupyterhub, nativeauthenticator, idle culler). Without them the test skips with
@@ -18,6 +19,7 @@ import importlib.util
 import json
 import os
 import shutil
+import signal
 import subprocess
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -101,6 +103,22 @@ def _run_lesson(hub: Hub, user: str) -> dict:
     return {"results": results, "lesson_s": lesson_s, "files": files, **probe}
 
 
+def _alive(p: psutil.Process) -> bool:
+    try:
+        return p.is_running() and p.status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:  # gone, or a zombie (ZombieProcess)
+        return False
+
+
+def _still_running(procs: list[psutil.Process], timeout: float) -> list[tuple[int, str]]:
+    """Those of procs still running after up to timeout seconds (a kernel may outlive its
+    server by a moment), as (pid, name)."""
+    deadline = time.monotonic() + timeout
+    while any(_alive(p) for p in procs) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return [(p.pid, p.name()) for p in procs if _alive(p)]
+
+
 @pytest.fixture
 def hub(tmp_path):
     if MISSING:
@@ -115,7 +133,8 @@ def hub(tmp_path):
     h.kill_leftovers()
 
 
-def test_three_learners_separate_labs_and_clean_stop(hub):
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_three_learners_separate_labs_and_clean_stop(hub, stop):
     users = list(SEEDS)
     status, created = hub.api("POST", "/hub/api/users", {"usernames": users})
     assert status == 201 and sorted(u["name"] for u in created) == users
@@ -168,8 +187,8 @@ def test_three_learners_separate_labs_and_clean_stop(hub):
         ports |= {c.laddr.port for c in srv.net_connections() if c.status == psutil.CONN_LISTEN}
     assert len(ports) >= len(hub.ports) + len(users)
 
-    rc, stop_s = hub.stop()
-    left = [p for p in started if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
+    rc, stop_s = hub.stop(stop)
+    left = _still_running(started, timeout=5)
     busy = sorted(p for p in ports if not port_is_free(p))
 
     mib = 1024 * 1024
@@ -181,9 +200,9 @@ def test_three_learners_separate_labs_and_clean_stop(hub):
             f"server RSS {idle_rss[u] / mib:.0f} MiB idle, "
             f"{busy_rss[u] / mib:.0f} MiB with the lesson's kernel (process tree)"
         )
-    print(f"  SIGTERM -> hub exit {rc} in {stop_s:.1f} s; leftover processes {len(left)}")
+    print(f"  {stop.name} -> hub exit {rc} in {stop_s:.1f} s; leftover processes {len(left)}")
 
     assert rc == 0, hub.log_tail()
     assert stop_s < 8, f"the hub took {stop_s:.1f} s to stop:\n{hub.log_tail()}"
-    assert not left, [(p.pid, p.cmdline()) for p in left]
+    assert not left, left
     assert not busy, f"ports still bound after the stop: {busy}"
