@@ -88,13 +88,16 @@ bench: $(STAMP)
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache
 
-# The classroom hub (issue 17, WORK IN PROGRESS, untested): JupyterHub 5 on 127.0.0.1:8000 with
-# configurable-http-proxy installed into classroom/hub/node_modules. Public binding is explicit:
-# `make classroom HUB_IP=0.0.0.0`.
+# The classroom hub (issue 17; tests/classroom/test_hub.py): JupyterHub 5 on 127.0.0.1:8000 with
+# configurable-http-proxy installed from the lock file into classroom/hub/node_modules (needs
+# node and npm). Public binding is an explicit choice: `make classroom HUB_IP=0.0.0.0`.
+# Ctrl-C (or SIGTERM) stops the hub, the proxy and every learner's server.
 HUB_IP ?= 127.0.0.1
 .PHONY: classroom
 classroom: $(STAMP)
 	$(BIN)/pip install -q -e '.[classroom]'
-	cd classroom/hub && npm install --no-audit --no-fund
+	cd classroom/hub && npm ci --no-audit --no-fund
+	@if [ -n "$(ALLOW_ROOT)" ]; then echo "make classroom: running as root, so every learner's jupyterhub-singleuser gets --allow-root"; fi
+	@if [ "$(HUB_IP)" != "127.0.0.1" ]; then echo "make classroom: HUB_IP=$(HUB_IP): the hub is reachable from the network (plain HTTP)"; fi
 	@echo "Hub: http://$(HUB_IP):8000/  - sign up as 'instructor' (the admin), then approve students at /hub/authorize"
 	ECSLAB_HUB_IP=$(HUB_IP) $(BIN)/jupyterhub -f classroom/hub/jupyterhub_config.py
