@@ -66,6 +66,11 @@ KEY_TERMS = [
     "task set",
     "blue/green deployment",
     "bake time",
+    "lifecycle hook",
+    "test traffic",
+    "production traffic",
+    "service revision",
+    "service deployment",
 ]
 
 #: Course terms fixed by the brief's glossary: the row of the English term must use them.
@@ -90,6 +95,11 @@ COURSE_TERMS = {
     "scaling policy": "擴展政策",
     "target tracking": "目標追蹤",
     "cooldown": "冷卻期",
+    "bake time": "觀察期",
+    "lifecycle hook": "生命週期掛鈎",
+    "test traffic": "測試流量",
+    "production traffic": "正式流量",
+    "service revision": "修訂版本",
 }
 
 
