@@ -184,7 +184,7 @@ def main(argv: list[str] | None = None) -> int:
 KEYWORDS = {"_": None, "ngettext": (1, 2), "N_": None}
 #: Engine text the workbook shows and translates: folder (from the repository root) -> keywords.
 #: The engine only marks it with a no-op ``N_`` (it never imports the workbook).
-ENGINE_SOURCES = {"ecslab/breakit": {"N_": None}}
+ENGINE_SOURCES = {"ecslab/breakit": {"N_": None, "F_": None}}
 
 
 def extract_catalog(root: Path):

@@ -7,6 +7,7 @@ import weakref
 from botocore.exceptions import ClientError
 
 from ..core import catalog
+from .text import F_, N_
 
 __all__ = [
     "client",
@@ -142,6 +143,8 @@ def last_placement_failures(lab, cluster: str, family: str, since=None) -> list[
 def failures_text(failures: list[dict]) -> str:
     """RunTask's failures in one line: how many, and their reasons."""
     if not failures:
-        return "no placement failure recorded"
+        return N_("no placement failure recorded")
     reasons = sorted({f["reason"] for f in failures})
-    return f"RunTask failures: {len(failures)} x {', '.join(reasons)}"
+    return F_(
+        "RunTask failures: {count} x {reasons}", count=len(failures), reasons=", ".join(reasons)
+    )

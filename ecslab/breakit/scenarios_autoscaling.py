@@ -16,7 +16,7 @@ from botocore.exceptions import ClientError
 from ..core.checks import CheckResult
 from .kit import client, launch
 from .model import Scenario
-from .text import N_
+from .text import F_, N_
 
 __all__ = ["NEVER_SCALES_IN"]
 
@@ -128,7 +128,7 @@ def _check(lab, variant: str) -> CheckResult:
         return CheckResult(
             "",
             False,
-            f"service {NAME} has no target-tracking policy",
+            F_("service {name} has no target-tracking policy", name=NAME),
             N_("Keep the policy (it scales out for the next peak); change how it scales in."),
         )
     cfg = pol["TargetTrackingScalingPolicyConfiguration"]
@@ -136,7 +136,11 @@ def _check(lab, variant: str) -> CheckResult:
         return CheckResult(
             "",
             False,
-            f"policy {pol['PolicyName']} has DisableScaleIn true (desiredCount {desired})",
+            F_(
+                "policy {policy} has DisableScaleIn true (desiredCount {desired})",
+                policy=pol["PolicyName"],
+                desired=desired,
+            ),
             N_(
                 "With DisableScaleIn the policy only ever adds tasks (and creates no AlarmLow). "
                 "Setting desiredCount by hand lasts until the next peak: fix the policy."
@@ -147,8 +151,12 @@ def _check(lab, variant: str) -> CheckResult:
         return CheckResult(
             "",
             False,
-            f"policy {pol['PolicyName']} waits {cooldown} s after each scale-in "
-            f"(desiredCount {desired})",
+            F_(
+                "policy {policy} waits {cooldown} s after each scale-in (desiredCount {desired})",
+                policy=pol["PolicyName"],
+                cooldown=cooldown,
+                desired=desired,
+            ),
             N_(
                 "ScaleInCooldown is how long each scale-in waits for the previous one; a day means "
                 "one task a day. Put the policy again with ScaleInCooldown 300."
@@ -158,7 +166,7 @@ def _check(lab, variant: str) -> CheckResult:
         return CheckResult(
             "",
             False,
-            f"the policy can scale in now, but desiredCount is still {desired}",
+            F_("the policy can scale in now, but desiredCount is still {desired}", desired=desired),
             N_(
                 "AlarmLow needs 15 one-minute datapoints below 90 % of the target, then each "
                 "scale-in waits ScaleInCooldown: advance the clock (lab.advance('30m'))."
@@ -167,8 +175,13 @@ def _check(lab, variant: str) -> CheckResult:
     return CheckResult(
         "",
         True,
-        f"policy {pol['PolicyName']} scales in (ScaleInCooldown {cooldown} s); desiredCount "
-        f"{desired} for 15 requests/s",
+        F_(
+            "policy {policy} scales in (ScaleInCooldown {cooldown} s); desiredCount {desired} "
+            "for 15 requests/s",
+            policy=pol["PolicyName"],
+            cooldown=cooldown,
+            desired=desired,
+        ),
     )
 
 

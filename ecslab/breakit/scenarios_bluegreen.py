@@ -21,7 +21,7 @@ from ..core.checks import CheckResult
 from .kit import client, launch, role_arn
 from .model import Scenario
 from .svckit import alb, service, vpc_id
-from .text import N_
+from .text import F_, N_
 
 __all__ = ["BLUEGREEN_ROLLS_BACK", "bg_revision", "HOOK_NAME"]
 
@@ -203,7 +203,7 @@ def _check(lab, variant: str) -> CheckResult:
         return CheckResult(
             "",
             False,
-            f"service {NAME} is not ACTIVE",
+            F_("service {name} is not ACTIVE", name=NAME),
             N_("Fix the deployment of the existing service, do not delete it."),
         )
     config = sd["deploymentConfiguration"]
@@ -211,7 +211,10 @@ def _check(lab, variant: str) -> CheckResult:
         return CheckResult(
             "",
             False,
-            f"the newest deployment used the {config.get('strategy')} strategy",
+            F_(
+                "the newest deployment used the {strategy} strategy",
+                strategy=config.get("strategy"),
+            ),
             N_(
                 "Switching to ROLLING only skips the smoke test: keep BLUE_GREEN and make the "
                 "deployment pass its lifecycle hook."
@@ -222,27 +225,39 @@ def _check(lab, variant: str) -> CheckResult:
         return CheckResult(
             "",
             False,
-            f"the newest deployment rolls out release {version}",
+            F_("the newest deployment rolls out release {version}", version=version),
             N_("The service must end on a revision of release 2 (environment VERSION=2)."),
         )
     if sd["status"] != "SUCCESSFUL":
         reason = sd.get("statusReason", "")
         why = (
-            f"The hook's function {HOOK_NAME} never answers (IN_PROGRESS), so the hook times out "
-            "after 3 minutes, and its timeout action is ROLLBACK."
+            F_(
+                "The hook's function {function} never answers (IN_PROGRESS), so the hook times "
+                "out after 3 minutes, and its timeout action is ROLLBACK.",
+                function=HOOK_NAME,
+            )
             if variant == "hook-times-out"
-            else f"The hook's function {HOOK_NAME} answers FAILED at POST_TEST_TRAFFIC_SHIFT."
+            else F_(
+                "The hook's function {function} answers FAILED at POST_TEST_TRAFFIC_SHIFT.",
+                function=HOOK_NAME,
+            )
         )
-        hint = (
-            f"{why} Deploying again changes nothing while the hook fails. Fix the function (in "
-            f"the lab: lab.services.history.set_hook_outcome('{hook_arn(lab)}', 'SUCCEEDED')) "
-            "or remove the hook (update-service --deployment-configuration with lifecycleHooks "
-            "[]), then deploy release 2 again and let it bake."
+        hint = F_(
+            "{why} Deploying again changes nothing while the hook fails. Fix the function (in "
+            "the lab: lab.services.history.set_hook_outcome('{hook}', 'SUCCEEDED')) or remove "
+            "the hook (update-service --deployment-configuration with lifecycleHooks []), then "
+            "deploy release 2 again and let it bake.",
+            why=why,
+            hook=hook_arn(lab),
         )
         return CheckResult(
             "",
             False,
-            f"the newest deployment of release 2 is {sd['status']} ({reason})",
+            F_(
+                "the newest deployment of release 2 is {status} ({reason})",
+                status=sd["status"],
+                reason=reason,
+            ),
             hint,
         )
     lb = svc["loadBalancers"][0]
@@ -252,14 +267,18 @@ def _check(lab, variant: str) -> CheckResult:
         return CheckResult(
             "",
             False,
-            "the production rule does not send all traffic to the service's target group",
+            N_("the production rule does not send all traffic to the service's target group"),
             N_("Leave the listener rules to ECS: it moves them during a blue/green deployment."),
         )
     return CheckResult(
         "",
         True,
-        f"release 2 deployed blue/green: SUCCESSFUL, production on {_tg(lb['targetGroupArn'])}, "
-        f"{svc['runningCount']} tasks running",
+        F_(
+            "release 2 deployed blue/green: SUCCESSFUL, production on {target_group}, "
+            "{running} tasks running",
+            target_group=_tg(lb["targetGroupArn"]),
+            running=svc["runningCount"],
+        ),
     )
 
 

@@ -14,7 +14,7 @@ from .kit import (
     started_at,
 )
 from .model import Scenario
-from .text import N_
+from .text import F_, N_
 
 __all__ = ["NEVER_JOINS", "ENI"]
 
@@ -76,7 +76,11 @@ def _join_observe(lab, variant: str) -> str:
 def _join_check(lab, variant: str) -> CheckResult:
     active = _active_in(lab, "join-lab")
     if active:
-        return CheckResult("", True, f"{len(active)} ACTIVE container instance(s) in join-lab")
+        return CheckResult(
+            "",
+            True,
+            F_("{count} ACTIVE container instance(s) in join-lab", count=len(active)),
+        )
     where = []
     for c in client(lab, "ecs").list_clusters()["clusterArns"]:
         name = c.rsplit("/", 1)[-1]
@@ -87,18 +91,29 @@ def _join_check(lab, variant: str) -> CheckResult:
             where.append(name)
     msg = N_("no ACTIVE container instance in join-lab")
     if where:
-        msg += f" (join-1 registered in {', '.join(where)} instead)"
+        msg = F_(
+            "no ACTIVE container instance in join-lab (join-1 registered in {clusters} instead)",
+            clusters=", ".join(where),
+        )
     hint = {
-        "no-ecs-cluster": "Without an ECS_CLUSTER line in /etc/ecs/ecs.config the agent joins "
-        "'default'. Launch an instance whose user data writes ECS_CLUSTER=join-lab.",
-        "wrong-cluster-name": "Read the agent log: 'Cluster not found.' The user data names a "
-        "cluster that is not join-lab. Launch an instance with ECS_CLUSTER=join-lab (creating a "
-        "cluster with the misspelt name makes it join the wrong cluster).",
-        "no-instance-role": "The agent has no credentials (NoCredentialProviders): the instance "
-        "has no instance profile. Launch one with IamInstanceProfile ecsInstanceRole.",
-        "no-route": "The agent cannot reach the ECS endpoint (i/o timeout): the subnet is private "
-        "with no NAT or endpoint. Add lab.network.add_ecs_vpc_endpoint() and give the agent "
-        "time to retry, or launch in a public subnet.",
+        "no-ecs-cluster": N_(
+            "Without an ECS_CLUSTER line in /etc/ecs/ecs.config the agent joins 'default'. "
+            "Launch an instance whose user data writes ECS_CLUSTER=join-lab."
+        ),
+        "wrong-cluster-name": N_(
+            "Read the agent log: 'Cluster not found.' The user data names a cluster that is not "
+            "join-lab. Launch an instance with ECS_CLUSTER=join-lab (creating a cluster with the "
+            "misspelt name makes it join the wrong cluster)."
+        ),
+        "no-instance-role": N_(
+            "The agent has no credentials (NoCredentialProviders): the instance has no instance "
+            "profile. Launch one with IamInstanceProfile ecsInstanceRole."
+        ),
+        "no-route": N_(
+            "The agent cannot reach the ECS endpoint (i/o timeout): the subnet is private with no "
+            "NAT or endpoint. Add lab.network.add_ecs_vpc_endpoint() and give the agent time to "
+            "retry, or launch in a public subnet."
+        ),
     }[variant]
     return CheckResult("", False, msg, hint)
 
@@ -226,9 +241,20 @@ def _eni_check(lab, variant: str) -> CheckResult:
     }.get("awsvpcTrunking")
     if have >= ENI_TASKS and trunked:
         return CheckResult(
-            "", True, f"{have} eni-app tasks RUNNING; {len(trunked)} instance(s) have a trunk ENI"
+            "",
+            True,
+            F_(
+                "{running} eni-app tasks RUNNING; {trunked} instance(s) have a trunk ENI",
+                running=have,
+                trunked=len(trunked),
+            ),
         )
-    msg = f"{have} of {ENI_TASKS} eni-app tasks RUNNING, {len(trunked)} trunked instance(s)"
+    msg = F_(
+        "{running} of {wanted} eni-app tasks RUNNING, {trunked} trunked instance(s)",
+        running=have,
+        wanted=ENI_TASKS,
+        trunked=len(trunked),
+    )
     if setting != "enabled":
         hint = N_(
             "Each awsvpc task takes an ENI: an m5.large has 3, one is the instance's own, so 2 "

@@ -16,7 +16,7 @@ from ..core.checks import CheckResult
 from .kit import client, launch
 from .model import Scenario
 from .svckit import last_event, service
-from .text import N_
+from .text import F_, N_, joined
 
 __all__ = ["ROLLING_BLOCKED", "deploy_revision"]
 
@@ -68,10 +68,21 @@ def _rev(arn: str) -> str:
 
 
 def _deployments_text(svc: dict) -> str:
-    return "; ".join(
-        f"{d['status']} {_rev(d['taskDefinition'])} {d['rolloutState']} "
-        f"(running {d['runningCount']}, pending {d['pendingCount']}, desired {d['desiredCount']})"
-        for d in svc["deployments"]
+    return joined(
+        "; ",
+        [
+            F_(
+                "{status} {revision} {rollout} (running {running}, pending {pending}, "
+                "desired {desired})",
+                status=d["status"],
+                revision=_rev(d["taskDefinition"]),
+                rollout=d["rolloutState"],
+                running=d["runningCount"],
+                pending=d["pendingCount"],
+                desired=d["desiredCount"],
+            )
+            for d in svc["deployments"]
+        ],
     )
 
 
@@ -101,7 +112,7 @@ def _check(lab, variant: str) -> CheckResult:
         return CheckResult(
             "",
             False,
-            f"service {NAME} is not ACTIVE",
+            F_("service {name} is not ACTIVE", name=NAME),
             N_("Fix the deployment of the existing service (update-service), do not delete it."),
         )
     primary = svc["deployments"][0]
@@ -110,7 +121,11 @@ def _check(lab, variant: str) -> CheckResult:
         return CheckResult(
             "",
             False,
-            f"the service deploys {_rev(primary['taskDefinition'])}, release {version}",
+            F_(
+                "the service deploys {revision}, release {version}",
+                revision=_rev(primary["taskDefinition"]),
+                version=version,
+            ),
             N_(
                 "Rolling back is not rolling out: the service must end on a revision of release 2 "
                 "(environment VERSION=2)."
@@ -126,23 +141,42 @@ def _check(lab, variant: str) -> CheckResult:
             "instances."
         )
         if NO_PROGRESS in event:
-            hint = (
-                "minimumHealthyPercent 100 with maximumPercent 100 leaves the scheduler no room "
-                "at all: it may neither stop an old task nor start a new one. " + hint
+            hint = joined(
+                " ",
+                [
+                    N_(
+                        "minimumHealthyPercent 100 with maximumPercent 100 leaves the scheduler "
+                        "no room at all: it may neither stop an old task nor start a new one."
+                    ),
+                    hint,
+                ],
             )
-        return CheckResult("", False, f"deployment not completed: {_deployments_text(svc)}", hint)
+        return CheckResult(
+            "",
+            False,
+            F_("deployment not completed: {deployments}", deployments=_deployments_text(svc)),
+            hint,
+        )
     if svc["runningCount"] < DESIRED:
         return CheckResult(
             "",
             False,
-            f"{svc['runningCount']} of {DESIRED} tasks RUNNING",
-            f"Keep desiredCount {DESIRED}: the service must still serve on both instances.",
+            F_(
+                "{running} of {desired} tasks RUNNING", running=svc["runningCount"], desired=DESIRED
+            ),
+            F_(
+                "Keep desiredCount {desired}: the service must still serve on both instances.",
+                desired=DESIRED,
+            ),
         )
     return CheckResult(
         "",
         True,
-        f"deployment COMPLETED on {_rev(primary['taskDefinition'])} (release 2), "
-        f"{svc['runningCount']} tasks RUNNING",
+        F_(
+            "deployment COMPLETED on {revision} (release 2), {running} tasks RUNNING",
+            revision=_rev(primary["taskDefinition"]),
+            running=svc["runningCount"],
+        ),
     )
 
 

@@ -28,7 +28,7 @@ from ..domain.elb.model import DESCRIPTIONS
 from .kit import client, launch
 from .model import Scenario
 from .svckit import alb, health_stops, last_event, service, service_tasks, stop_time, target_health
-from .text import N_
+from .text import F_, N_, joined
 
 __all__ = ["HEALTH_KILLS", "QUIET", "health_revision"]
 
@@ -40,19 +40,27 @@ CURL_HEALTH = ["CMD-SHELL", "curl -f http://localhost/health || exit 1"]
 LB_VARIANTS = ("wrong-health-path", "no-grace-period")
 
 HINTS = {
-    "wrong-health-path": "The target group checks a path httpd does not serve: it answers 404 "
-    "(Target.ResponseCodeMismatch), so every target goes unhealthy and the service replaces the "
-    "task. Point the target group's HealthCheckPath at '/' (elbv2 modify-target-group).",
-    "no-grace-period": "The app listens only ~90 s after it starts, but the target group calls it "
-    "unhealthy after 2 checks 15 s apart and, with healthCheckGracePeriodSeconds 0, the service "
-    "stops it at once. Give it a grace period longer than the start-up plus a few checks "
-    "(update-service --health-check-grace-period-seconds 180).",
-    "short-start-period": "The container health check fails 3 times, 10 s apart, before the app "
-    "listens (~90 s); startPeriod 10 covers none of it. Register a revision whose healthCheck "
-    "startPeriod covers the start-up (120) and update the service to it.",
-    "failing-health-command": "The health check curls /health, which httpd answers with 404, so "
-    "'curl -f' fails every time. Register a revision that checks a path the app serves ('/') "
-    "and update the service to it.",
+    "wrong-health-path": N_(
+        "The target group checks a path httpd does not serve: it answers 404 "
+        "(Target.ResponseCodeMismatch), so every target goes unhealthy and the service replaces "
+        "the task. Point the target group's HealthCheckPath at '/' (elbv2 modify-target-group)."
+    ),
+    "no-grace-period": N_(
+        "The app listens only ~90 s after it starts, but the target group calls it unhealthy "
+        "after 2 checks 15 s apart and, with healthCheckGracePeriodSeconds 0, the service stops "
+        "it at once. Give it a grace period longer than the start-up plus a few checks "
+        "(update-service --health-check-grace-period-seconds 180)."
+    ),
+    "short-start-period": N_(
+        "The container health check fails 3 times, 10 s apart, before the app listens (~90 s); "
+        "startPeriod 10 covers none of it. Register a revision whose healthCheck startPeriod "
+        "covers the start-up (120) and update the service to it."
+    ),
+    "failing-health-command": N_(
+        "The health check curls /health, which httpd answers with 404, so 'curl -f' fails every "
+        "time. Register a revision that checks a path the app serves ('/') and update the service "
+        "to it."
+    ),
 }
 
 
@@ -156,26 +164,44 @@ def _check(lab, variant: str) -> CheckResult:
     hint = HINTS[variant]
     if svc is None or svc["status"] != "ACTIVE":
         return CheckResult(
-            "", False, f"service {NAME} is not ACTIVE", "Keep the service: fix it in place. " + hint
+            "",
+            False,
+            F_("service {name} is not ACTIVE", name=NAME),
+            joined(" ", [N_("Keep the service: fix it in place."), hint]),
         )
     if svc["desiredCount"] < DESIRED:
         return CheckResult(
             "",
             False,
-            f"desiredCount is {svc['desiredCount']}: {NAME} must run {DESIRED} tasks",
-            "A service that runs fewer tasks fails fewer health checks, but the app is still "
-            "down. " + hint,
+            F_(
+                "desiredCount is {count}: {name} must run {desired} tasks",
+                count=svc["desiredCount"],
+                name=NAME,
+                desired=DESIRED,
+            ),
+            joined(
+                " ",
+                [
+                    N_(
+                        "A service that runs fewer tasks fails fewer health checks, but the app "
+                        "is still down."
+                    ),
+                    hint,
+                ],
+            ),
         )
     problems = []
     running = [t for t in service_tasks(lab, CLUSTER, NAME) if t["lastStatus"] == "RUNNING"]
     if len(running) < DESIRED:
-        problems.append(f"{len(running)} of {DESIRED} tasks RUNNING")
+        problems.append(
+            F_("{running} of {desired} tasks RUNNING", running=len(running), desired=DESIRED)
+        )
     if variant in LB_VARIANTS and not _tg_arns(svc):
         return CheckResult(
             "",
             False,
-            f"{NAME} no longer sits behind its target group",
-            "Without a load balancer there is no traffic to serve. " + hint,
+            F_("{name} no longer sits behind its target group", name=NAME),
+            joined(" ", [N_("Without a load balancer there is no traffic to serve."), hint]),
         )
     elb = client(lab, "elbv2")
     for tg_arn in _tg_arns(svc):
@@ -184,15 +210,20 @@ def _check(lab, variant: str) -> CheckResult:
             return CheckResult(
                 "",
                 False,
-                f"target group {tg['TargetGroupName']} accepts 404 as healthy",
-                "Counting 'Not Found' as healthy hides the failure. " + hint,
+                F_("target group {name} accepts 404 as healthy", name=tg["TargetGroupName"]),
+                joined(" ", [N_("Counting 'Not Found' as healthy hides the failure."), hint]),
             )
         states = [d["TargetHealth"]["State"] for d in target_health(lab, tg_arn)]
         healthy = states.count("healthy")
         if healthy < DESIRED:
             problems.append(
-                f"{healthy} of {DESIRED} targets healthy in {tg['TargetGroupName']} "
-                f"({', '.join(sorted(states)) or 'none registered'})"
+                F_(
+                    "{healthy} of {desired} targets healthy in {name} ({states})",
+                    healthy=healthy,
+                    desired=DESIRED,
+                    name=tg["TargetGroupName"],
+                    states=", ".join(sorted(states)) or N_("none registered"),
+                )
             )
     td = client(lab, "ecs").describe_task_definition(taskDefinition=svc["taskDefinition"])
     checked = [
@@ -204,15 +235,17 @@ def _check(lab, variant: str) -> CheckResult:
         return CheckResult(
             "",
             False,
-            f"{NAME}'s task definition has no container health check any more",
-            "Removing the health check hides failures instead of fixing them. " + hint,
+            F_("{name}'s task definition has no container health check any more", name=NAME),
+            joined(
+                " ", [N_("Removing the health check hides failures instead of fixing them."), hint]
+            ),
         )
     if checked:
         ok = sum(1 for t in running if t.get("healthStatus") == "HEALTHY")
         if ok < DESIRED:
-            problems.append(f"{ok} of {DESIRED} tasks HEALTHY")
+            problems.append(F_("{ok} of {desired} tasks HEALTHY", ok=ok, desired=DESIRED))
     if problems:
-        return CheckResult("", False, "; ".join(problems), hint)
+        return CheckResult("", False, joined("; ", problems), hint)
     stops = health_stops(lab, CLUSTER, NAME)
     if stops:
         quiet = lab.now - stop_time(stops[-1])
@@ -220,8 +253,12 @@ def _check(lab, variant: str) -> CheckResult:
             return CheckResult(
                 "",
                 False,
-                f"{DESIRED} tasks healthy now, but the service replaced a task for failed health "
-                f"checks {int(quiet.total_seconds())} s ago",
+                F_(
+                    "{desired} tasks healthy now, but the service replaced a task for failed "
+                    "health checks {seconds} s ago",
+                    desired=DESIRED,
+                    seconds=int(quiet.total_seconds()),
+                ),
                 N_(
                     "A fix has to hold: the check wants 5 minutes without a replacement. Let time "
                     "pass (lab.advance('5m')) and check again."
@@ -230,8 +267,12 @@ def _check(lab, variant: str) -> CheckResult:
     return CheckResult(
         "",
         True,
-        f"{DESIRED} {NAME} tasks RUNNING and healthy, none replaced for failed health checks in "
-        "the last 5 minutes",
+        F_(
+            "{desired} {name} tasks RUNNING and healthy, none replaced for failed health checks "
+            "in the last 5 minutes",
+            desired=DESIRED,
+            name=NAME,
+        ),
     )
 
 

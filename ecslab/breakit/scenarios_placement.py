@@ -14,7 +14,7 @@ from ..core.checks import CheckResult
 from .kit import client, failures_text, last_placement_failures, launch, running, started_at
 from .model import Scenario
 from .svckit import last_event, service
-from .text import N_
+from .text import F_, N_, joined
 
 __all__ = ["PLACEMENT", "PLACE_SPECS"]
 
@@ -30,16 +30,24 @@ PLACE_SPECS = {
     "service": (4096, 512, None, 1),
 }
 HINTS = {
-    "cpu": "The task asks for more CPU units than any instance has free (an m5.large registers "
-    "2048). Register a revision that asks for less, or add a bigger instance, then run it.",
-    "memory": "The task asks for more memory than any instance registered (an m5.large "
-    "registers 7985 MiB, not 8192). Ask for less, or add an instance with more memory.",
-    "ports": "Two copies must run, but both want host port 80 on the only instance. Use a "
-    "dynamic host port (hostPort 0) in a new revision, or add a second instance; then run "
-    "the second copy.",
-    "service": "The service's task asks for more CPU units than the instance registers (an "
-    "m5.large: 2048). Register a revision that asks for less and update the service to it "
-    "(update-service --task-definition place-app), or add a bigger instance.",
+    "cpu": N_(
+        "The task asks for more CPU units than any instance has free (an m5.large registers "
+        "2048). Register a revision that asks for less, or add a bigger instance, then run it."
+    ),
+    "memory": N_(
+        "The task asks for more memory than any instance registered (an m5.large registers "
+        "7985 MiB, not 8192). Ask for less, or add an instance with more memory."
+    ),
+    "ports": N_(
+        "Two copies must run, but both want host port 80 on the only instance. Use a dynamic "
+        "host port (hostPort 0) in a new revision, or add a second instance; then run the second "
+        "copy."
+    ),
+    "service": N_(
+        "The service's task asks for more CPU units than the instance registers (an m5.large: "
+        "2048). Register a revision that asks for less and update the service to it "
+        "(update-service --task-definition place-app), or add a bigger instance."
+    ),
 }
 
 
@@ -99,9 +107,17 @@ def _service_check(lab) -> CheckResult:
         return CheckResult(
             "",
             False,
-            f"service {FAMILY} is not ACTIVE",
-            "Fix the service in place (update-service); running the task by hand does not make "
-            "the service work. " + HINTS["service"],
+            F_("service {name} is not ACTIVE", name=FAMILY),
+            joined(
+                " ",
+                [
+                    N_(
+                        "Fix the service in place (update-service); running the task by hand "
+                        "does not make the service work."
+                    ),
+                    HINTS["service"],
+                ],
+            ),
         )
     primary = svc["deployments"][0]
     want = max(svc["desiredCount"], 1)
@@ -109,13 +125,23 @@ def _service_check(lab) -> CheckResult:
         return CheckResult(
             "",
             True,
-            f"service {FAMILY}: {svc['runningCount']} task(s) RUNNING, deployment COMPLETED",
+            F_(
+                "service {name}: {running} task(s) RUNNING, deployment COMPLETED",
+                name=FAMILY,
+                running=svc["runningCount"],
+            ),
         )
-    event = last_event(svc, UNPLACED) or "no placement failure reported"
+    event = last_event(svc, UNPLACED) or N_("no placement failure reported")
     return CheckResult(
         "",
         False,
-        f"service {FAMILY}: {svc['runningCount']} of {want} task(s) RUNNING; newest event: {event}",
+        F_(
+            "service {name}: {running} of {want} task(s) RUNNING; newest event: {event}",
+            name=FAMILY,
+            running=svc["runningCount"],
+            want=want,
+            event=event,
+        ),
         HINTS["service"],
     )
 
@@ -126,12 +152,19 @@ def _place_check(lab, variant: str) -> CheckResult:
     want = PLACE_SPECS[variant][3]
     have = running(lab, CLUSTER, FAMILY)
     if len(have) >= want:
-        return CheckResult("", True, f"{len(have)} place-app task(s) RUNNING in place-lab")
+        return CheckResult(
+            "", True, F_("{running} place-app task(s) RUNNING in place-lab", running=len(have))
+        )
     failures = last_placement_failures(lab, CLUSTER, FAMILY)
     return CheckResult(
         "",
         False,
-        f"{len(have)} of {want} place-app task(s) RUNNING; last placement: {failures_text(failures)}",
+        F_(
+            "{running} of {want} place-app task(s) RUNNING; last placement: {failures}",
+            running=len(have),
+            want=want,
+            failures=failures_text(failures),
+        ),
         HINTS[variant],
     )
 

@@ -18,7 +18,7 @@ from botocore.exceptions import ClientError
 from ..core.checks import CheckResult
 from .kit import ami, client, user_data
 from .model import Scenario
-from .text import N_
+from .text import F_, N_
 
 __all__ = ["STUCK_PROVISIONING"]
 
@@ -135,14 +135,18 @@ def _check(lab, variant: str) -> CheckResult:
         return CheckResult(
             "",
             False,
-            f"the Auto Scaling group {GROUP} or the capacity provider {PROVIDER} is gone",
+            F_(
+                "the Auto Scaling group {group} or the capacity provider {provider} is gone",
+                group=GROUP,
+                provider=PROVIDER,
+            ),
             N_("Keep the group and its provider: the fix is in their settings."),
         )
     if svc is None or svc.get("launchType") and svc["launchType"] != "EC2":
         return CheckResult(
             "",
             False,
-            f"service {SERVICE} no longer uses the capacity provider",
+            F_("service {name} no longer uses the capacity provider", name=SERVICE),
             N_("Keep the service on its capacity provider strategy."),
         )
     ms = p["autoScalingGroupProvider"]["managedScaling"]
@@ -150,15 +154,24 @@ def _check(lab, variant: str) -> CheckResult:
         return CheckResult(
             "",
             False,
-            f"group {GROUP} has MaxSize 0: managed scaling can never add an instance",
-            "aws autoscaling update-auto-scaling-group --auto-scaling-group-name "
-            f"{GROUP} --max-size 4",
+            F_(
+                "group {group} has MaxSize 0: managed scaling can never add an instance",
+                group=GROUP,
+            ),
+            F_(
+                "aws autoscaling update-auto-scaling-group --auto-scaling-group-name {group} "
+                "--max-size 4",
+                group=GROUP,
+            ),
         )
     if ms["status"] != "ENABLED" and g["DesiredCapacity"] == 0:
         return CheckResult(
             "",
             False,
-            f"capacity provider {PROVIDER} has managed scaling DISABLED and the group wants 0",
+            F_(
+                "capacity provider {provider} has managed scaling DISABLED and the group wants 0",
+                provider=PROVIDER,
+            ),
             N_(
                 "aws ecs update-capacity-provider --name asg-cp --auto-scaling-group-provider "
                 "managedScaling={status=ENABLED,targetCapacity=100}"
@@ -170,7 +183,7 @@ def _check(lab, variant: str) -> CheckResult:
         return CheckResult(
             "",
             False,
-            f"{len(running)} of {WANT} tasks RUNNING so far",
+            F_("{running} of {want} tasks RUNNING so far", running=len(running), want=WANT),
             N_(
                 "Managed scaling acts every minute and the instance needs about a minute to join: "
                 "advance the clock (lab.advance('5m'))."
@@ -190,8 +203,15 @@ def _check(lab, variant: str) -> CheckResult:
     return CheckResult(
         "",
         True,
-        f"{len(running)} tasks RUNNING on {len(on_group)} instance(s) of {GROUP} "
-        f"(MaxSize {g['MaxSize']}, managed scaling {ms['status']})",
+        F_(
+            "{running} tasks RUNNING on {instances} instance(s) of {group} (MaxSize {max_size}, "
+            "managed scaling {status})",
+            running=len(running),
+            instances=len(on_group),
+            group=GROUP,
+            max_size=g["MaxSize"],
+            status=ms["status"],
+        ),
     )
 
 

@@ -15,7 +15,7 @@ from ..core.checks import CheckResult
 from .kit import client, public_subnets
 from .model import Scenario
 from .svckit import create_service_error, service, target_health, vpc_id
-from .text import N_
+from .text import F_, N_
 
 __all__ = ["ALB_TARGET_TYPE", "alb_service_params"]
 
@@ -105,7 +105,7 @@ def _ip_group_hint(groups: list[dict]) -> CheckResult:
         return CheckResult(
             "",
             False,
-            f"no service in {CLUSTER}, and no target group of target type ip",
+            F_("no service in {cluster}, and no target group of target type ip", cluster=CLUSTER),
             N_(
                 "awsvpc tasks have their own ENI and IP, so the load balancer must register IPs: "
                 "create a target group with TargetType ip (the type cannot be changed), forward the "
@@ -114,20 +114,33 @@ def _ip_group_hint(groups: list[dict]) -> CheckResult:
         )
     g = ip[0]
     if not g.get("LoadBalancerArns"):
+        # AWS's own words stay English.
+        no_lb = (
+            f"The target group with targetGroupArn {g['TargetGroupArn']} does not have an "
+            "associated load balancer."
+        )
         return CheckResult(
             "",
             False,
-            f"target group {g['TargetGroupName']} has target type ip but no load balancer "
-            "forwards to it",
-            f"CreateService would say: The target group with targetGroupArn {g['TargetGroupArn']} "
-            "does not have an associated load balancer. Point the listener at it (delete the old "
-            "listener and create one that forwards to the ip group).",
+            F_(
+                "target group {name} has target type ip but no load balancer forwards to it",
+                name=g["TargetGroupName"],
+            ),
+            F_(
+                "CreateService would say: {error} Point the listener at it (delete the old "
+                "listener and create one that forwards to the ip group).",
+                error=no_lb,
+            ),
         )
     return CheckResult(
         "",
         False,
-        f"target group {g['TargetGroupName']} (ip) is behind the load balancer, but no service "
-        f"in {CLUSTER} uses it",
+        F_(
+            "target group {name} (ip) is behind the load balancer, but no service in {cluster} "
+            "uses it",
+            name=g["TargetGroupName"],
+            cluster=CLUSTER,
+        ),
         N_(
             "Now create the service (awsvpc network configuration: public subnets, assignPublicIp "
             "ENABLED) with loadBalancers targetGroupArn = the ip group, container web, port 80."
@@ -151,9 +164,16 @@ def _alb_check(lab, variant: str) -> CheckResult:
         return CheckResult(
             "",
             False,
-            f"service {svc['serviceName']} is ACTIVE: {svc['runningCount']} of {want} tasks "
-            f"RUNNING, {healthy} healthy target(s) in {tg.get('TargetGroupName', tg_arn)} "
-            f"({', '.join(sorted(states)) or 'none registered'})",
+            F_(
+                "service {name} is ACTIVE: {running} of {want} tasks RUNNING, {healthy} healthy "
+                "target(s) in {group} ({states})",
+                name=svc["serviceName"],
+                running=svc["runningCount"],
+                want=want,
+                healthy=healthy,
+                group=tg.get("TargetGroupName", tg_arn),
+                states=", ".join(sorted(states)) or N_("none registered"),
+            ),
             N_(
                 "Give it a few minutes (the ALB takes ~3 minutes to become active, a Fargate task to "
                 "pull and start, the target 5 health checks to turn healthy), with desiredCount at "
@@ -163,9 +183,14 @@ def _alb_check(lab, variant: str) -> CheckResult:
     return CheckResult(
         "",
         True,
-        f"service {svc['serviceName']} ACTIVE behind target group "
-        f"{tg.get('TargetGroupName')} (target type {tg.get('TargetType')}), {healthy} healthy "
-        "target(s)",
+        F_(
+            "service {name} ACTIVE behind target group {group} (target type {target_type}), "
+            "{healthy} healthy target(s)",
+            name=svc["serviceName"],
+            group=tg.get("TargetGroupName"),
+            target_type=tg.get("TargetType"),
+            healthy=healthy,
+        ),
     )
 
 

@@ -8,7 +8,7 @@ from ..core.checks import CheckResult
 from .kit import client, error_text, role_arn
 from .model import Scenario
 from .scenarios_start import WEB_IMAGE
-from .text import N_
+from .text import F_, N_
 
 __all__ = ["FARGATE_SIZE", "BROKEN_SIZES", "broken_size_definition"]
 
@@ -52,23 +52,44 @@ def _size_check(lab, variant: str) -> CheckResult:
     _, (need_cpu, need_mem) = BROKEN_SIZES[variant]
     ecs = client(lab, "ecs")
     arns = ecs.list_task_definitions(familyPrefix="size-app", status="ACTIVE")["taskDefinitionArns"]
-    hint = (
-        f"The app needs at least {need_cpu} CPU units and {need_mem} MiB. Fargate accepts only "
-        "certain pairs: see the Fargate task size table (lab.taskdefs or lesson 03) and pick the "
-        "smallest valid pair that gives both, with requiresCompatibilities FARGATE."
+    hint = F_(
+        "The app needs at least {cpu} CPU units and {memory} MiB. Fargate accepts only certain "
+        "pairs: see the Fargate task size table (lab.taskdefs or lesson 03) and pick the smallest "
+        "valid pair that gives both, with requiresCompatibilities FARGATE.",
+        cpu=need_cpu,
+        memory=need_mem,
     )
     if not arns:
         return CheckResult("", False, N_("there is no ACTIVE size-app revision yet"), hint)
     td = ecs.describe_task_definition(taskDefinition=arns[-1])["taskDefinition"]
     rev = f"size-app:{td['revision']}"
     if "FARGATE" not in td.get("compatibilities", []):
-        return CheckResult("", False, f"{rev} is not FARGATE-compatible", hint)
+        return CheckResult(
+            "", False, F_("{revision} is not FARGATE-compatible", revision=rev), hint
+        )
     cpu, mem = int(td.get("cpu") or 0), int(td.get("memory") or 0)
     if cpu < need_cpu or mem < need_mem:
         return CheckResult(
-            "", False, f"{rev} has {cpu} CPU / {mem} MiB, less than the app needs", hint
+            "",
+            False,
+            F_(
+                "{revision} has {cpu} CPU / {memory} MiB, less than the app needs",
+                revision=rev,
+                cpu=cpu,
+                memory=mem,
+            ),
+            hint,
         )
-    return CheckResult("", True, f"{rev} registered for Fargate with {cpu} CPU / {mem} MiB")
+    return CheckResult(
+        "",
+        True,
+        F_(
+            "{revision} registered for Fargate with {cpu} CPU / {memory} MiB",
+            revision=rev,
+            cpu=cpu,
+            memory=mem,
+        ),
+    )
 
 
 def _size_fix(lab, variant: str) -> None:

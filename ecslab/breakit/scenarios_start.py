@@ -16,7 +16,7 @@ from .kit import (
     started_at,
 )
 from .model import Scenario
-from .text import N_
+from .text import F_, N_
 
 __all__ = ["NO_ROUTE", "LOGS", "ROLES", "WEB_IMAGE"]
 
@@ -74,12 +74,14 @@ def _private_subnet(lab) -> str | None:
 
 def _stopped_text(task: dict | None) -> str:
     if task is None:
-        return "no task of this family has run since the scenario started"
+        return N_("no task of this family has run since the scenario started")
     if task["lastStatus"] == "STOPPED":
-        return (
-            f"the latest task STOPPED ({task.get('stopCode', '')}): {task.get('stoppedReason', '')}"
+        return F_(
+            "the latest task STOPPED ({code}): {reason}",
+            code=task.get("stopCode", ""),
+            reason=task.get("stoppedReason", ""),
         )
-    return f"the latest task is {task['lastStatus']}"
+    return F_("the latest task is {status}", status=task["lastStatus"])
 
 
 def _task_running_check(lab, slug: str, cluster: str, family: str, hint: str) -> CheckResult:
@@ -88,7 +90,11 @@ def _task_running_check(lab, slug: str, cluster: str, family: str, hint: str) ->
     ok = [t for t in running(lab, cluster, family) if t["createdAt"] >= since]
     if ok:
         rev = ok[-1]["taskDefinitionArn"].rsplit("/", 1)[-1]
-        return CheckResult("", True, f"a {rev} task is RUNNING in cluster {cluster}")
+        return CheckResult(
+            "",
+            True,
+            F_("a {revision} task is RUNNING in cluster {cluster}", revision=rev, cluster=cluster),
+        )
     return CheckResult("", False, _stopped_text(latest_task(lab, cluster, family, since)), hint)
 
 
@@ -123,15 +129,17 @@ def _no_route_check(lab, variant: str) -> CheckResult:
             "again: a fix applies to new tasks."
         )
     elif endpoint:
-        hint = (
-            f"The VPC endpoint reaches AWS services (ECR, CloudWatch Logs ...) but not Docker Hub, "
-            f"where {WEB_IMAGE} lives. Run the task in a public subnet with assignPublicIp "
-            "ENABLED (or behind a NAT gateway), or push the image to ECR."
+        hint = F_(
+            "The VPC endpoint reaches AWS services (ECR, CloudWatch Logs ...) but not Docker Hub, "
+            "where {image} lives. Run the task in a public subnet with assignPublicIp ENABLED (or "
+            "behind a NAT gateway), or push the image to ECR.",
+            image=WEB_IMAGE,
         )
     else:
-        hint = (
-            f"{WEB_IMAGE} comes from Docker Hub over the internet: the task's ENI needs a public "
-            "subnet and a public IP (assignPublicIp ENABLED) or a NAT gateway. Run it again."
+        hint = F_(
+            "{image} comes from Docker Hub over the internet: the task's ENI needs a public subnet "
+            "and a public IP (assignPublicIp ENABLED) or a NAT gateway. Run it again.",
+            image=WEB_IMAGE,
         )
     return _task_running_check(lab, "no-route-to-registry", "pull-lab", "pull-web", hint)
 
@@ -254,14 +262,20 @@ def _logs_check(lab, variant: str) -> CheckResult:
         "awslogs-group-missing",
         "logs-lab",
         "logs-app",
-        "The log group exists now: run the task again (a fix applies to new tasks)."
+        N_("The log group exists now: run the task again (a fix applies to new tasks).")
         if LOG_GROUP in names
-        else f"The task definition sends logs to {LOG_GROUP}. Log groups in the lab: "
-        f"{', '.join(names) or 'none'}. Create exactly that group (logs create-log-group), or "
-        "register a revision with the option awslogs-create-group=true, then run a new task.",
+        else F_(
+            "The task definition sends logs to {group}. Log groups in the lab: {groups}. Create "
+            "exactly that group (logs create-log-group), or register a revision with the option "
+            "awslogs-create-group=true, then run a new task.",
+            group=LOG_GROUP,
+            groups=", ".join(names) or N_("none"),
+        ),
     )
     if got.passed and LOG_GROUP not in names:
-        return CheckResult("", False, f"{LOG_GROUP} does not exist", N_("Create the log group."))
+        return CheckResult(
+            "", False, F_("{group} does not exist", group=LOG_GROUP), N_("Create the log group.")
+        )
     return got
 
 
@@ -360,15 +374,17 @@ def _trusts_ecs_tasks(lab, arn: str | None) -> bool:
 
 def _roles_check(lab, variant: str) -> CheckResult:
     td = client(lab, "ecs").describe_task_definition(taskDefinition="roles-app")["taskDefinition"]
-    what = "pull the image from ECR" if variant == "ecr-pull" else "read the secret"
+    what = N_("pull the image from ECR") if variant == "ecr-pull" else N_("read the secret")
     execution = td.get("executionRoleArn")
     if not _trusts_ecs_tasks(lab, execution):
-        hint = (
-            f"ECS uses the task *execution* role to {what} before the container starts. The "
-            f"latest revision's executionRoleArn is {execution or 'missing'}: it must be a role "
-            "that ecs-tasks.amazonaws.com can assume (ecsTaskExecutionRole). The task role "
+        hint = F_(
+            "ECS uses the task *execution* role to {what} before the container starts. The "
+            "latest revision's executionRoleArn is {execution}: it must be a role that "
+            "ecs-tasks.amazonaws.com can assume (ecsTaskExecutionRole). The task role "
             "(taskRoleArn) is for the application's own AWS calls; ecsInstanceRole is for the "
-            "EC2 instance's agent."
+            "EC2 instance's agent.",
+            what=what,
+            execution=execution or N_("missing"),
         )
     else:
         hint = N_(

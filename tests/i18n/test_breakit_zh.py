@@ -67,8 +67,8 @@ def test_panel_in_chinese_keeps_the_engine_english(zh):
     assert not result.passed
     assert result.title == "破壞實驗室 10：無效的 Fargate CPU／記憶體組合"
     assert result.message == "尚未有 ACTIVE 的 size-app 修訂版本"
-    # A hint built from the lab's figures is not in the catalog: it stays the engine's English.
-    assert result.hint.startswith("The app needs at least 1024 CPU units and 512 MiB.")
+    # A hint built from the lab's figures: the template is translated, the figures filled in.
+    assert result.hint.startswith("應用程式最少需要 1024 個 CPU 單位和 512 MiB。")
     # The engine itself still speaks English.
     s = breakit.get(10)
     assert s.title == "invalid Fargate CPU/memory pair"
@@ -110,3 +110,37 @@ def test_why_not_placed_panel_headers_in_chinese(zh):
     assert "<th>篩選條件</th>" in html and "<th>實例類型</th>" in html
     assert "filter" in panel.table.columns  # code still reads the English names
     assert HAN.search(panel.status_text)
+
+
+def test_figures_fill_the_translated_template(zh):
+    from ecslab.breakit.text import F_, joined
+
+    got = text.translate(
+        joined("; ", [F_("{running} of {desired} tasks RUNNING", running=1, desired=3), "x"])
+    )
+    assert got == "3 個任務中 1 個 RUNNING; x"
+    # A marked figure translates too; AWS's words (the stopped reason) stay English.
+    stopped = F_("the latest task STOPPED ({code}): {reason}", code="TaskFailedToStart", reason="R")
+    assert text.translate(stopped) == "最新的任務 STOPPED（TaskFailedToStart）：R"
+
+
+@pytest.mark.parametrize(
+    "slug, variant",
+    [(s.slug, v) for s in breakit.SCENARIOS if s.available for v in s.variants],
+)
+def test_every_check_message_and_hint_is_translated(zh, slug, variant):
+    """Broken, then fixed: the check's message and hint read in Chinese (AWS's words may sit
+    inside as figures), and the English engine text they came from is the same as before."""
+    s = breakit.get(slug)
+    lab = s.start(7, variant)
+    for stage in ("broken", "fixed"):
+        english = s.check(lab)
+        shown = text.check(s, lab)
+        assert shown.passed == english.passed == (stage == "fixed")
+        for got, source in ((shown.message, english.message), (shown.hint, english.hint)):
+            assert bool(got) == bool(source)
+            if source:
+                assert HAN.search(got), (stage, source)
+                assert "{" not in got.replace("{status=", ""), got  # every figure filled in
+        if stage == "broken":
+            s.apply_fix(lab)

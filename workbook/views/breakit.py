@@ -2,18 +2,37 @@
 
 The engine (``ecslab.breakit``) keeps its text in English and only marks it with a no-op ``N_``;
 ``python -m workbook.i18n extract`` puts those strings in the workbook's catalogs and this module
-translates them when they are shown (the break-it panel, lesson 12). What a scenario reads from
-the lab (a stopped reason, an API error: AWS's words) passes through unchanged, as does any text
-the catalog lacks, so the English course shows exactly the engine's text.
+translates them when they are shown (the break-it panel, lesson 12). A check message or hint built from the lab's figures is a
+``Text`` (template and figures) or a ``Joined`` list of parts: the template is translated and the
+same figures filled in. What a scenario reads from the lab (a stopped reason, an API error: AWS's
+words) passes through unchanged, as does any text the catalog lacks, so the English course shows
+exactly the engine's text.
 """
 
 from __future__ import annotations
 
+from ecslab.breakit.text import Joined, Text
 from ecslab.core.checks import CheckResult
 
 from ..i18n import _
 
-__all__ = ["check", "hint", "label", "scenario_text", "symptom"]
+__all__ = ["check", "hint", "label", "scenario_text", "symptom", "translate"]
+
+
+def translate(message: str) -> str:
+    """``message`` in the course language: a :class:`Text`'s template translated and its figures
+    (translated where they are marked text themselves) filled in; each part of a :class:`Joined`
+    translated alone; any other string looked up as it is."""
+    if isinstance(message, Text):
+        return _(message.template).format(**{k: _figure(v) for k, v in message.args.items()})
+    if isinstance(message, Joined):
+        return message.sep.join(translate(p) for p in message.parts)
+    return _(message) if message else message
+
+
+def _figure(value):
+    # Only str figures can be marked text; numbers and AWS's words pass through as they are.
+    return translate(value) if isinstance(value, (Text, Joined)) else value
 
 
 def label(scenario) -> str:
@@ -41,7 +60,7 @@ def symptom(scenario, lab) -> str:
 
 def hint(scenario, lab, level: int = 1) -> str:
     """Hint ``level`` translated (recorded in the lab's event table like ``scenario.hint``)."""
-    return _(scenario.hint(lab, level))
+    return translate(scenario.hint(lab, level))
 
 
 def check(scenario, lab) -> CheckResult:
@@ -53,6 +72,6 @@ def check(scenario, lab) -> CheckResult:
             slug=repr(scenario.slug)
         )
     else:
-        hint_text = _(got.hint) if got.hint else got.hint
-    message = _(got.message) if got.message else got.message
+        hint_text = translate(got.hint)
+    message = translate(got.message)
     return CheckResult(title, got.passed, message, hint_text)
