@@ -7,7 +7,7 @@ import weakref
 from botocore.exceptions import ClientError
 
 from ..core import catalog
-from .text import F_, N_
+from .text import F_
 
 __all__ = [
     "client",
@@ -143,7 +143,7 @@ def last_placement_failures(lab, cluster: str, family: str, since=None) -> list[
 def failures_text(failures: list[dict]) -> str:
     """RunTask's failures in one line: how many, and their reasons."""
     if not failures:
-        return N_("no placement failure recorded")
+        return F_("no placement failure recorded")
     reasons = sorted({f["reason"] for f in failures})
     return F_(
         "RunTask failures: {count} x {reasons}", count=len(failures), reasons=", ".join(reasons)

@@ -222,7 +222,7 @@ def _check(lab, variant: str) -> CheckResult:
                     healthy=healthy,
                     desired=DESIRED,
                     name=tg["TargetGroupName"],
-                    states=", ".join(sorted(states)) or N_("none registered"),
+                    states=", ".join(sorted(states)) or F_("none registered"),
                 )
             )
     td = client(lab, "ecs").describe_task_definition(taskDefinition=svc["taskDefinition"])

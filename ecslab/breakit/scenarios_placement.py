@@ -131,7 +131,7 @@ def _service_check(lab) -> CheckResult:
                 running=svc["runningCount"],
             ),
         )
-    event = last_event(svc, UNPLACED) or N_("no placement failure reported")
+    event = last_event(svc, UNPLACED) or F_("no placement failure reported")
     return CheckResult(
         "",
         False,

@@ -172,7 +172,7 @@ def _alb_check(lab, variant: str) -> CheckResult:
                 want=want,
                 healthy=healthy,
                 group=tg.get("TargetGroupName", tg_arn),
-                states=", ".join(sorted(states)) or N_("none registered"),
+                states=", ".join(sorted(states)) or F_("none registered"),
             ),
             N_(
                 "Give it a few minutes (the ALB takes ~3 minutes to become active, a Fargate task to "

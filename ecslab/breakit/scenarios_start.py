@@ -269,7 +269,7 @@ def _logs_check(lab, variant: str) -> CheckResult:
             "exactly that group (logs create-log-group), or register a revision with the option "
             "awslogs-create-group=true, then run a new task.",
             group=LOG_GROUP,
-            groups=", ".join(names) or N_("none"),
+            groups=", ".join(names) or F_("none"),
         ),
     )
     if got.passed and LOG_GROUP not in names:
@@ -374,7 +374,7 @@ def _trusts_ecs_tasks(lab, arn: str | None) -> bool:
 
 def _roles_check(lab, variant: str) -> CheckResult:
     td = client(lab, "ecs").describe_task_definition(taskDefinition="roles-app")["taskDefinition"]
-    what = N_("pull the image from ECR") if variant == "ecr-pull" else N_("read the secret")
+    what = F_("pull the image from ECR") if variant == "ecr-pull" else F_("read the secret")
     execution = td.get("executionRoleArn")
     if not _trusts_ecs_tasks(lab, execution):
         hint = F_(
@@ -384,7 +384,7 @@ def _roles_check(lab, variant: str) -> CheckResult:
             "(taskRoleArn) is for the application's own AWS calls; ecsInstanceRole is for the "
             "EC2 instance's agent.",
             what=what,
-            execution=execution or N_("missing"),
+            execution=execution or F_("missing"),
         )
     else:
         hint = N_(

@@ -122,6 +122,15 @@ def test_figures_fill_the_translated_template(zh):
     # A marked figure translates too; AWS's words (the stopped reason) stay English.
     stopped = F_("the latest task STOPPED ({code}): {reason}", code="TaskFailedToStart", reason="R")
     assert text.translate(stopped) == "最新的任務 STOPPED（TaskFailedToStart）：R"
+    # A marked word used as a figure translates too.
+    empty = F_(
+        "{healthy} of {desired} targets healthy in {name} ({states})",
+        healthy=0,
+        desired=2,
+        name="tg",
+        states=F_("none registered"),
+    )
+    assert text.translate(empty) == "tg 中 2 個目標有 0 個健康（未有註冊）"
 
 
 @pytest.mark.parametrize(

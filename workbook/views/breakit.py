@@ -2,9 +2,10 @@
 
 The engine (``ecslab.breakit``) keeps its text in English and only marks it with a no-op ``N_``;
 ``python -m workbook.i18n extract`` puts those strings in the workbook's catalogs and this module
-translates them when they are shown (the break-it panel, lesson 12). A check message or hint built from the lab's figures is a
-``Text`` (template and figures) or a ``Joined`` list of parts: the template is translated and the
-same figures filled in. What a scenario reads from the lab (a stopped reason, an API error: AWS's
+translates them when they are shown (the break-it panel, lesson 12). A check message or hint
+built from the lab's figures is a ``Text`` (template and figures) or a ``Joined`` list of parts:
+the template is translated and the same figures filled in (a figure that is itself marked text
+is translated too). What a scenario reads from the lab (a stopped reason, an API error: AWS's
 words) passes through unchanged, as does any text the catalog lacks, so the English course shows
 exactly the engine's text.
 """
