@@ -16,7 +16,7 @@ from botocore.exceptions import ClientError
 from ..core.checks import CheckResult
 from .kit import client, launch
 from .model import Scenario
-from .text import F_, N_
+from .text import F_, N_, joined
 
 __all__ = ["NEVER_SCALES_IN"]
 
@@ -105,7 +105,13 @@ def _desired(lab) -> int | None:
 def _observe(lab, variant: str) -> str:
     desired = _desired(lab)
     pol = _policy(lab)
-    lines = [f"service {NAME}: desiredCount {desired}, offered load now 15 requests/s"]
+    lines = [
+        F_(
+            "service {name}: desiredCount {desired}, offered load now 15 requests/s",
+            name=NAME,
+            desired=desired,
+        )
+    ]
     alarms = client(lab, "cloudwatch").describe_alarms(AlarmNamePrefix=f"TargetTracking-{RID}-")[
         "MetricAlarms"
     ]
@@ -115,10 +121,14 @@ def _observe(lab, variant: str) -> str:
     if pol is not None:
         cfg = pol["TargetTrackingScalingPolicyConfiguration"]
         lines.append(
-            f"policy {pol['PolicyName']}: ScaleInCooldown {cfg.get('ScaleInCooldown')}, "
-            f"DisableScaleIn {cfg.get('DisableScaleIn')}"
+            F_(
+                "policy {name}: ScaleInCooldown {cooldown}, DisableScaleIn {disable}",
+                name=pol["PolicyName"],
+                cooldown=cfg.get("ScaleInCooldown"),
+                disable=cfg.get("DisableScaleIn"),
+            )
         )
-    return "\n".join(lines)
+    return joined("\n", lines)
 
 
 def _check(lab, variant: str) -> CheckResult:

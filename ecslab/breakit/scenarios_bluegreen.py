@@ -21,7 +21,7 @@ from ..core.checks import CheckResult
 from .kit import client, launch, role_arn
 from .model import Scenario
 from .svckit import alb, service, vpc_id
-from .text import F_, N_
+from .text import F_, N_, joined
 
 __all__ = ["BLUEGREEN_ROLLS_BACK", "bg_revision", "HOOK_NAME"]
 
@@ -179,21 +179,34 @@ def _observe(lab, variant: str) -> str:
     svc = service(lab, CLUSTER, NAME)
     sd = _newest(lab)
     if svc is None or sd is None:
-        return f"service {NAME} does not exist"
+        return F_("service {name} does not exist", name=NAME)
     rev = _td(lab, sd["targetServiceRevision"]["arn"]).rsplit("/", 1)[-1]
     lines = [
-        f"service deployment to {rev}: {sd['status']} (stage {sd.get('lifecycleStage', '-')})",
-        f"statusReason: {sd.get('statusReason', '')}",
+        F_(
+            "service deployment to {revision}: {status} (stage {stage})",
+            revision=rev,
+            status=sd["status"],
+            stage=sd.get("lifecycleStage", "-"),
+        ),
+        f"statusReason: {sd.get('statusReason', '')}",  # AWS's words only
     ]
     for h in sd.get("lifecycleHookDetails", []):
-        lines.append(f"lifecycle hook {h.get('targetArn', h['targetType'])}: {h['status']}")
+        lines.append(
+            F_(
+                "lifecycle hook {target}: {status}",
+                target=h.get("targetArn", h["targetType"]),
+                status=h["status"],
+            )
+        )
     lb = svc["loadBalancers"][0]
     rule = lb.get("advancedConfiguration", {}).get("productionListenerRule")
     if rule:
         weights = ", ".join(f"{_tg(k)} {v}" for k, v in _weights(lab, rule).items())
-        lines.append(f"production listener rule: {weights}")
-    lines.append(f"the service runs {svc['taskDefinition'].rsplit('/', 1)[-1]}")
-    return "\n".join(lines)
+        lines.append(F_("production listener rule: {weights}", weights=weights))
+    lines.append(
+        F_("the service runs {revision}", revision=svc["taskDefinition"].rsplit("/", 1)[-1])
+    )
+    return joined("\n", lines)
 
 
 def _check(lab, variant: str) -> CheckResult:

@@ -14,7 +14,7 @@ from .kit import (
     started_at,
 )
 from .model import Scenario
-from .text import F_, N_
+from .text import F_, N_, joined
 
 __all__ = ["NEVER_JOINS", "ENI"]
 
@@ -61,7 +61,7 @@ def _active_in(lab, cluster: str) -> list[dict]:
 
 
 def _join_observe(lab, variant: str) -> str:
-    joined = len(_active_in(lab, "join-lab"))
+    count = len(_active_in(lab, "join-lab"))
     found = _instances_named(lab, "join-1")
     last = ""
     if found:
@@ -69,8 +69,12 @@ def _join_observe(lab, variant: str) -> str:
         errors = [ln for ln in lines if "level=error" in ln] or lines[-1:]
         if errors:
             msg = errors[-1].split('msg="', 1)[-1].split('" ', 1)[0]
-            last = f'; its agent log says: "{msg}"'
-    return f"{joined} container instance(s) in join-lab; join-1 is running{last}"
+            last = F_('; its agent log says: "{message}"', message=msg)
+    return F_(
+        "{count} container instance(s) in join-lab; join-1 is running{last}",
+        count=count,
+        last=last,
+    )
 
 
 def _join_check(lab, variant: str) -> CheckResult:
@@ -212,9 +216,12 @@ def _eni_setup(lab, variant: str) -> None:
 
 def _eni_observe(lab, variant: str) -> str:
     failures = last_placement_failures(lab, "eni-lab", "eni-app", started_at(lab, "eni-trunking"))
-    return f"{len(running(lab, 'eni-lab', 'eni-app'))} of {ENI_TASKS} eni-app tasks RUNNING; " + (
-        failures_text(failures)
+    head = F_(
+        "{running} of {total} eni-app tasks RUNNING",
+        running=len(running(lab, "eni-lab", "eni-app")),
+        total=ENI_TASKS,
     )
+    return joined("; ", [head, failures_text(failures)])
 
 
 def _trunked(lab) -> list[dict]:

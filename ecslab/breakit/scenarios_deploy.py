@@ -89,12 +89,12 @@ def _deployments_text(svc: dict) -> str:
 def _observe(lab, variant: str) -> str:
     svc = service(lab, CLUSTER, NAME)
     if svc is None:
-        return f"service {NAME} does not exist"
-    text = f"deployments: {_deployments_text(svc)}"
+        return F_("service {name} does not exist", name=NAME)
+    lines = [F_("deployments: {deployments}", deployments=_deployments_text(svc))]
     event = last_event(svc, UNPLACED, NO_PROGRESS)
     if event:
-        text += f"\nservice event: {event}"
-    return text
+        lines.append(F_("service event: {event}", event=event))
+    return joined("\n", lines)
 
 
 def _version(lab, td_arn: str) -> str | None:

@@ -137,22 +137,33 @@ def _reason_code(description: str) -> str | None:
 def _observe(lab, variant: str) -> str:
     svc = service(lab, CLUSTER, NAME)
     if svc is None:
-        return f"service {NAME} does not exist"
+        return F_("service {name} does not exist", name=NAME)
     stops = health_stops(lab, CLUSTER, NAME)
-    text = (
-        f"{len(stops)} {NAME} tasks stopped by the service for failed health checks; "
-        f"runningCount {svc['runningCount']} of {svc['desiredCount']}"
-    )
+    first = [
+        F_(
+            "{stopped} {name} tasks stopped by the service for failed health checks",
+            stopped=len(stops),
+            name=NAME,
+        ),
+        F_(
+            "runningCount {running} of {desired}",
+            running=svc["runningCount"],
+            desired=svc["desiredCount"],
+        ),
+    ]
     if stops:
-        text += f"; last stoppedReason: {stops[-1]['stoppedReason']}"
+        first.append(F_("last stoppedReason: {reason}", reason=stops[-1]["stoppedReason"]))
+    lines = [joined("; ", first)]
     event = last_event(svc, "is unhealthy in", "failed container health checks")
     if event:
-        text += f"\nservice event: {event}"
+        lines.append(F_("service event: {event}", event=event))
         why = re.search(r"due to \(reason (.*)\)\.$", event)
         code = _reason_code(why.group(1)) if why else None
         if code:
-            text += f"\ntarget health reason: {code} ({why.group(1)})"
-    return text
+            lines.append(
+                F_("target health reason: {code} ({reason})", code=code, reason=why.group(1))
+            )
+    return joined("\n", lines)
 
 
 def _tg_arns(svc: dict) -> list[str]:

@@ -89,15 +89,21 @@ def _place_observe(lab, variant: str) -> str:
     if variant == "service":
         svc = service(lab, CLUSTER, FAMILY)
         if svc is None:
-            return f"service {FAMILY} does not exist"
-        event = last_event(svc, UNPLACED) or "no placement failure reported"
-        return f"runningCount {svc['runningCount']} of {svc['desiredCount']}; newest event: {event}"
+            return F_("service {name} does not exist", name=FAMILY)
+        event = last_event(svc, UNPLACED) or F_("no placement failure reported")
+        return F_(
+            "runningCount {running} of {desired}; newest event: {event}",
+            running=svc["runningCount"],
+            desired=svc["desiredCount"],
+            event=event,
+        )
     failures = last_placement_failures(
         lab, CLUSTER, FAMILY, started_at(lab, "no-instance-met-requirements")
     )
     text = failures_text(failures)
     if failures:
-        text += f" (container instance {_short_id(failures[0]['arn'])})"
+        where = F_("(container instance {id})", id=_short_id(failures[0]["arn"]))
+        return joined(" ", [text, where])
     return text
 
 

@@ -18,7 +18,7 @@ from botocore.exceptions import ClientError
 from ..core.checks import CheckResult
 from .kit import ami, client, user_data
 from .model import Scenario
-from .text import F_, N_
+from .text import F_, N_, joined
 
 __all__ = ["STUCK_PROVISIONING"]
 
@@ -105,27 +105,47 @@ def _observe(lab, variant: str) -> str:
     for t in st["tasks"]:
         statuses[t["lastStatus"]] = statuses.get(t["lastStatus"], 0) + 1
     lines = [
-        f"service {SERVICE}: desiredCount {svc['desiredCount']}, runningCount "
-        f"{svc['runningCount']}, pendingCount {svc['pendingCount']}",
-        "tasks: " + ", ".join(f"{n} {s}" for s, n in sorted(statuses.items())),
+        F_(
+            "service {name}: desiredCount {desired}, runningCount {running}, pendingCount "
+            "{pending}",
+            name=SERVICE,
+            desired=svc["desiredCount"],
+            running=svc["runningCount"],
+            pending=svc["pendingCount"],
+        ),
+        F_(
+            "tasks: {counts}",
+            counts=", ".join(f"{n} {s}" for s, n in sorted(statuses.items())),
+        ),
     ]
     if g is not None:
         lines.append(
-            f"Auto Scaling group {GROUP}: MinSize {g['MinSize']}, MaxSize {g['MaxSize']}, "
-            f"DesiredCapacity {g['DesiredCapacity']}, {len(g['Instances'])} instances"
+            F_(
+                "Auto Scaling group {name}: MinSize {min}, MaxSize {max}, DesiredCapacity "
+                "{desired}, {count} instances",
+                name=GROUP,
+                min=g["MinSize"],
+                max=g["MaxSize"],
+                desired=g["DesiredCapacity"],
+                count=len(g["Instances"]),
+            )
         )
     if p is not None:
         ms = p["autoScalingGroupProvider"]["managedScaling"]
         lines.append(
-            f"capacity provider {PROVIDER}: managedScaling {ms['status']}, targetCapacity "
-            f"{ms['targetCapacity']}"
+            F_(
+                "capacity provider {name}: managedScaling {status}, targetCapacity {target}",
+                name=PROVIDER,
+                status=ms["status"],
+                target=ms["targetCapacity"],
+            )
         )
     last = lab.managed_scaling.last.get(PROVIDER)
     if last is not None and p is not None and ms["status"] == "ENABLED":
         lines.append(
             f"CapacityProviderReservation: {last['value']:.0f} (M={last['m']}, N={last['n']})"
-        )
-    return "\n".join(lines)
+        )  # AWS's metric name and figures only
+    return joined("\n", lines)
 
 
 def _check(lab, variant: str) -> CheckResult:

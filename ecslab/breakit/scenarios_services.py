@@ -88,15 +88,23 @@ def _services(lab) -> list[dict]:
 def _alb_observe(lab, variant: str) -> str:
     svc = service(lab, CLUSTER, NAME)
     if svc is not None and svc["status"] == "ACTIVE":
-        return f"service {NAME} is ACTIVE (runningCount {svc['runningCount']})"
+        return F_(
+            "service {name} is ACTIVE (runningCount {running})",
+            name=NAME,
+            running=svc["runningCount"],
+        )
     tg = next((g for g in _groups(lab) if g["TargetGroupName"] == NAME), None)
     if tg is None:
-        return f"the {NAME} target group is gone"
+        return F_("the {name} target group is gone", name=NAME)
     if tg["TargetType"] != "instance":
-        return f"target group {NAME} has target type {tg['TargetType']}"
+        return F_("target group {name} has target type {type}", name=NAME, type=tg["TargetType"])
     # A target group of type instance is always refused, so asking CreateService changes nothing.
     err = create_service_error(lab, **alb_service_params(lab, tg["TargetGroupArn"]))
-    return f"aws ecs create-service ... --load-balancers targetGroupArn={NAME} fails:\n{err}"
+    return F_(
+        "aws ecs create-service ... --load-balancers targetGroupArn={name} fails:\n{error}",
+        name=NAME,
+        error=err,
+    )
 
 
 def _ip_group_hint(groups: list[dict]) -> CheckResult:

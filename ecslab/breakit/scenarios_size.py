@@ -45,7 +45,7 @@ def _size_observe(lab, variant: str) -> str:
         client(lab, "ecs").register_task_definition(**broken_size_definition(lab, variant))
     except ClientError as exc:
         return error_text(exc)
-    return "RegisterTaskDefinition accepted the definition (the engine's size table changed?)"
+    return N_("RegisterTaskDefinition accepted the definition (the engine's size table changed?)")
 
 
 def _size_check(lab, variant: str) -> CheckResult:

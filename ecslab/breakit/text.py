@@ -60,6 +60,10 @@ def F_(template: str, **args) -> Text:  # noqa: N802
     return Text(template, args)
 
 
+#: Separators whose punctuation a language writes its own way (Chinese: a full-width "；").
+SEPARATORS = (N_("; "),)
+
+
 def joined(sep: str, parts: Iterable[str]) -> Joined:
     """Parts joined by ``sep``; each part (a :class:`Text` or a marked string) translates alone."""
     return Joined(sep, parts)

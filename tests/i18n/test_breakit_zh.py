@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from ecslab import Lab, breakit
+from ecslab.breakit.text import Joined, Text
 from workbook import i18n
 from workbook.i18n import set_language
 from workbook.panels import BreakItPanel, WhyNotPlacedPanel
@@ -118,7 +119,7 @@ def test_figures_fill_the_translated_template(zh):
     got = text.translate(
         joined("; ", [F_("{running} of {desired} tasks RUNNING", running=1, desired=3), "x"])
     )
-    assert got == "3 個任務中 1 個 RUNNING; x"
+    assert got == "3 個任務中 1 個 RUNNING；x"
     # A marked figure translates too; AWS's words (the stopped reason) stay English.
     stopped = F_("the latest task STOPPED ({code}): {reason}", code="TaskFailedToStart", reason="R")
     assert text.translate(stopped) == "最新的任務 STOPPED（TaskFailedToStart）：R"
@@ -151,5 +152,13 @@ def test_every_check_message_and_hint_is_translated(zh, slug, variant):
             if source:
                 assert HAN.search(got), (stage, source)
                 assert "{" not in got.replace("{status=", ""), got  # every figure filled in
+        # The symptom: our words around AWS's are Chinese; a symptom that is only AWS's words
+        # (an API error) is shown as AWS sends it.
+        source, got = s.symptom(lab), text.symptom(s, lab)
+        if isinstance(source, (Text, Joined)):
+            assert HAN.search(got), (stage, source)
+            assert "{" not in got.replace("{status=", ""), got
+        else:
+            assert got == source
         if stage == "broken":
             s.apply_fix(lab)

@@ -148,7 +148,7 @@ class BreakItPanel(Panel):
         questions = "".join(f"<li>{html.escape(q)}</li>" for q in words["questions"])
         symptom = (
             "<div><b>{}</b> <code>{}</code></div>".format(
-                _("What you see:"), html.escape(s.symptom(self.lab))
+                _("What you see:"), html.escape(text.symptom(s, self.lab))
             )
             if started
             else "<div><i>{}</i></div>".format(_("Not started in this lab."))
@@ -164,7 +164,7 @@ class BreakItPanel(Panel):
         s = self.selected
         lines = [_label(s), text.scenario_text(s)["brief"]]
         if s.variant(self.lab):
-            lines.append(_("What you see:") + " " + s.symptom(self.lab))
+            lines.append(_("What you see:") + " " + text.symptom(s, self.lab))
         return "\n".join(lines)
 
 

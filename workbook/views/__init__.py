@@ -4,3 +4,8 @@ surface (its boto3 clients and its event table). Charts (``workbook.charts``) dr
 
 Import a view module by name: ``from workbook.views import instances, tasks``.
 """
+
+from . import headers as _headers
+
+# Lesson cells that end with a DataFrame show its headers in the course language.
+_headers.install_formatters()

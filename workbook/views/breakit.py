@@ -12,7 +12,7 @@ exactly the engine's text.
 
 from __future__ import annotations
 
-from ecslab.breakit.text import Joined, Text
+from ecslab.breakit.text import SEPARATORS, Joined, Text
 from ecslab.core.checks import CheckResult
 
 from ..i18n import _
@@ -27,7 +27,8 @@ def translate(message: str) -> str:
     if isinstance(message, Text):
         return _(message.template).format(**{k: _figure(v) for k, v in message.args.items()})
     if isinstance(message, Joined):
-        return message.sep.join(translate(p) for p in message.parts)
+        sep = _(message.sep) if message.sep in SEPARATORS else message.sep
+        return sep.join(translate(p) for p in message.parts)
     return _(message) if message else message
 
 
@@ -53,10 +54,11 @@ def scenario_text(scenario) -> dict:
 
 
 def symptom(scenario, lab) -> str:
-    """What the learner sees (AWS's words, unchanged), or that the scenario is not started."""
+    """What the learner sees, translated around AWS's words (which stay as AWS sends them), or
+    that the scenario is not started."""
     if scenario.variant(lab) is None:
         return _("scenario {slug} has not been started in this lab").format(slug=scenario.slug)
-    return scenario.symptom(lab)
+    return translate(scenario.symptom(lab))
 
 
 def hint(scenario, lab, level: int = 1) -> str:

@@ -5,6 +5,11 @@ so they never change with the language. When a panel renders a table, :func:`dis
 the columns (and the index name) that are the workbook's own words; AWS's field names
 (``containerInsights``, ``lastStatus``, ``networkMode``, ``cpu``, ``memory`` ...) and anything
 else not listed here stay as they are, so the English course shows exactly the same table.
+
+A lesson that ends a cell with a DataFrame shows it the same way: importing ``workbook.views``
+registers :func:`display` with IPython's HTML and plain-text formatters (when IPython runs), so
+the zh-Hant lessons show translated headers without any code of their own, and in English the
+output is byte-for-byte pandas' own.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ import pandas as pd
 
 from ..i18n import N_, _
 
-__all__ = ["HEADERS", "display", "header"]
+__all__ = ["HEADERS", "display", "header", "install_formatters"]
 
 #: The workbook's own column names that panels show (marked for the catalog).
 HEADERS: frozenset[str] = frozenset(
@@ -64,6 +69,84 @@ HEADERS: frozenset[str] = frozenset(
         N_("target"),
         N_("port"),
         N_("description"),
+        N_("alarm"),
+        N_("as_of"),
+        N_("available"),
+        N_("awsvpc_slots"),
+        N_("billed_seconds"),
+        N_("binding"),
+        N_("capacity"),
+        N_("cause"),
+        N_("cheaper"),
+        N_("cheaper_when_full"),
+        N_("condition"),
+        N_("container"),
+        N_("cost"),
+        N_("cpu_limit"),
+        N_("cpu_reserved"),
+        N_("datapoints"),
+        N_("dimensions"),
+        N_("effective"),
+        N_("eni_capacity"),
+        N_("eni_used"),
+        N_("events"),
+        N_("family"),
+        N_("fargate_usd"),
+        N_("ec2_usd"),
+        N_("fargate_usd_per_task_hour"),
+        N_("finished"),
+        N_("hidden_mib"),
+        N_("hints_used"),
+        N_("in ecslab"),
+        N_("label"),
+        N_("load_rps"),
+        N_("max_tasks"),
+        N_("may_start_first"),
+        N_("may_stop_first"),
+        N_("memory_gib"),
+        N_("memory_limit"),
+        N_("memory_mib"),
+        N_("memory_reserved"),
+        N_("metric"),
+        N_("min_healthy"),
+        N_("needed"),
+        N_("nominal_mib"),
+        N_("number"),
+        N_("per_instance"),
+        N_("period_s"),
+        N_("ports"),
+        N_("quantity"),
+        N_("registered_cpu"),
+        N_("registered_mib"),
+        N_("reservation"),
+        N_("resource"),
+        N_("resource_type"),
+        N_("runs"),
+        N_("runs_for"),
+        N_("scenario"),
+        N_("seconds_after_created"),
+        N_("skipped"),
+        N_("sources"),
+        N_("stage"),
+        N_("started"),
+        N_("strategy"),
+        N_("tasks"),
+        N_("tasks_fit"),
+        N_("tasks_with_trunking"),
+        N_("tasks_without_trunking"),
+        N_("timestamp"),
+        N_("trunk_eni"),
+        N_("unit"),
+        N_("usd"),
+        N_("usd_per_gb_hour"),
+        N_("usd_per_hour"),
+        N_("usd_per_task_hour"),
+        N_("usd_per_vcpu_hour"),
+        N_("variant"),
+        N_("variants"),
+        N_("workload"),
+        N_("os"),
+        N_("arch"),
     }
 )
 
@@ -79,3 +162,29 @@ def display(df: pd.DataFrame) -> pd.DataFrame:
     if df.index.name is not None:
         out.index = out.index.rename(header(df.index.name))
     return out
+
+
+def _html(df: pd.DataFrame) -> str | None:
+    return display(df)._repr_html_()
+
+
+def _plain(df: pd.DataFrame, p, cycle: bool) -> None:
+    from IPython.lib.pretty import _repr_pprint
+
+    _repr_pprint(display(df), p, cycle)
+
+
+def install_formatters() -> bool:
+    """Show every DataFrame a cell returns through :func:`display` (in the language current when
+    it is shown); a no-op outside IPython. Returns whether formatters were installed."""
+    try:
+        from IPython import get_ipython
+    except ImportError:  # the engine's own tests run without IPython
+        return False
+    shell = get_ipython()
+    if shell is None:
+        return False
+    formatters = shell.display_formatter.formatters
+    formatters["text/html"].for_type(pd.DataFrame, _html)
+    formatters["text/plain"].for_type(pd.DataFrame, _plain)
+    return True
