@@ -58,6 +58,7 @@ HEADERS: frozenset[str] = frozenset(
         N_("container_instance"),
         N_("ec2_instance_id"),
         N_("instance_type"),
+        N_("vcpu_x_1024"),
         N_("az"),
         N_("agent_connected"),
         N_("cpu_free"),
@@ -157,10 +158,11 @@ def header(label) -> str:
 
 
 def display(df: pd.DataFrame) -> pd.DataFrame:
-    """A copy of ``df`` for showing: its listed column names and index name translated."""
+    """A copy of ``df`` for showing: its listed column names and the names of its index and
+    column levels translated."""
     out = df.rename(columns=header)
-    if df.index.name is not None:
-        out.index = out.index.rename(header(df.index.name))
+    out.index = out.index.set_names([header(n) for n in df.index.names])
+    out.columns = out.columns.set_names([header(n) for n in df.columns.names])
     return out
 
 
