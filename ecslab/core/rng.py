@@ -39,12 +39,13 @@ class LabRandom:
         """``n`` random lowercase hex digits (task and container-instance ids are 32).
 
         The same draw as ``generator().integers(0, 2**32, ...)``, from one reused Philox whose
-        counter is set to the draw address (a third of the cost of building a generator)."""
+        counter is set to the draw address. That call takes 32-bit words from the raw 64-bit
+        outputs, low half first, so reading the raw outputs and splitting them gives the same
+        words without the Generator's per-call overhead (a fifth of the cost)."""
         bits = self._hex_bits
         if bits is None:
             bits = self._hex_bits = np.random.Philox(key=self._key)
             self._hex_state = bits.state
-            self._hex_gen = np.random.Generator(bits)
         state = self._hex_state
         state["state"]["counter"][:] = (self._position, self._draw, 0, 0)
         state["buffer_pos"] = 4  # a fresh Philox: empty output buffer, no cached half-word
@@ -52,8 +53,10 @@ class LabRandom:
         state["uinteger"] = 0
         bits.state = state
         self._draw += 1
-        words = self._hex_gen.integers(0, 2**32, size=(n + 7) // 8, dtype=np.uint64)
-        return ("%08x" * len(words) % tuple(words.tolist()))[:n]
+        words: list[int] = []
+        for x in bits.random_raw((n + 15) // 16).tolist():
+            words += (x & 0xFFFFFFFF, x >> 32)
+        return ("%08x" * len(words) % tuple(words))[:n]
 
     def integers(self, low: int, high: int, size: int | None = None):
         return self.generator().integers(low, high, size=size)
