@@ -76,8 +76,8 @@ def test_random_draws_depend_only_on_seed_and_history():
     assert a.random.hex() == b.random.hex()
 
 
-def test_hex_is_the_generator_draw_at_its_address():
-    # hex() reads Philox's raw outputs; ids must stay what generator().integers gave.
+def test_draws_from_the_reused_philox_equal_fresh_generators():
+    # hex/integers/random reuse one Philox; ids must stay what a fresh generator() gives.
     import numpy as np
 
     from ecslab.core.rng import LabRandom
@@ -89,6 +89,11 @@ def test_hex_is_the_generator_draw_at_its_address():
         for n in (1, 8, 17, 24, 32, 40, 64):
             words = slow.generator().integers(0, 2**32, size=(n + 7) // 8, dtype=np.uint64)
             assert fast.hex(n) == "".join(f"{w:08x}" for w in words.tolist())[:n]
+        assert fast.integers(1, 255, size=2).tolist() == (
+            slow.generator().integers(1, 255, size=2).tolist()
+        )
+        assert fast.random(3).tolist() == slow.generator().random(3).tolist()
+        assert fast.integers(0, 10) == slow.generator().integers(0, 10)
 
 
 @pytest.mark.parametrize("suffix", [".jsonl", ".jsonl.gz"])
