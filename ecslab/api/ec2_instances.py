@@ -7,6 +7,7 @@ from ..core.errors import error_for_code
 from ..domain.ec2.instances import STATE_CODES
 from .ec2_common import select, tags_from_specs, tags_out
 from .registry import handler
+from .wire import Wire, epoch
 
 InvalidParameterCombination = error_for_code("InvalidParameterCombination")
 
@@ -20,40 +21,44 @@ def _dns(lab, ip: str | None, private: bool) -> str:
     return f"ec2-{dashed}.{lab.region}.compute.amazonaws.com"
 
 
-def instance_out(lab, i) -> dict:
+def instance_out(lab, i) -> Wire:
+    """An Instance already in wire form (RunInstances answers up to 250 at once, so to_wire's
+    walk of every member is skipped; ECSLAB_CHECK_SHAPES still checks it)."""
     info = i.type_info
     groups = [
         {"GroupId": g, "GroupName": lab.network.security_groups[g].name}
         for g in i.security_group_ids
     ]
     gone = i.state == "terminated"
-    out = {
-        "InstanceId": i.id,
-        "ImageId": i.image_id,
-        "InstanceType": i.instance_type,
-        "State": {"Code": STATE_CODES[i.state], "Name": i.state},
-        "StateTransitionReason": i.state_reason,
-        "AmiLaunchIndex": i.launch_index,
-        "LaunchTime": i.launched_at,
-        "Placement": {"AvailabilityZone": i.az, "GroupName": "", "Tenancy": "default"},
-        "Monitoring": {"State": "disabled"},
-        "PrivateDnsName": "" if gone else _dns(lab, i.private_ip, True),
-        "PublicDnsName": _dns(lab, i.public_ip, False),
-        "Architecture": info["arch"],
-        "RootDeviceType": "ebs",
-        "RootDeviceName": "/dev/xvda",
-        "VirtualizationType": "hvm",
-        "Hypervisor": "xen",
-        "EbsOptimized": False,
-        "EnaSupport": True,
-        "SecurityGroups": [] if gone else groups,
-        "Tags": tags_out(i.tags),
-        "ClientToken": "",
-        "PlatformDetails": "Linux/UNIX",
-        "UsageOperation": "RunInstances",
-        "CpuOptions": {"CoreCount": max(1, info["vcpu"] // 2), "ThreadsPerCore": 2},
-        "BlockDeviceMappings": [],
-    }
+    out = Wire(
+        {
+            "InstanceId": i.id,
+            "ImageId": i.image_id,
+            "InstanceType": i.instance_type,
+            "State": {"Code": STATE_CODES[i.state], "Name": i.state},
+            "StateTransitionReason": i.state_reason,
+            "AmiLaunchIndex": i.launch_index,
+            "LaunchTime": epoch(i.launched_at),
+            "Placement": {"AvailabilityZone": i.az, "GroupName": "", "Tenancy": "default"},
+            "Monitoring": {"State": "disabled"},
+            "PrivateDnsName": "" if gone else _dns(lab, i.private_ip, True),
+            "PublicDnsName": _dns(lab, i.public_ip, False),
+            "Architecture": info["arch"],
+            "RootDeviceType": "ebs",
+            "RootDeviceName": "/dev/xvda",
+            "VirtualizationType": "hvm",
+            "Hypervisor": "xen",
+            "EbsOptimized": False,
+            "EnaSupport": True,
+            "SecurityGroups": [] if gone else groups,
+            "Tags": tags_out(i.tags),
+            "ClientToken": "",
+            "PlatformDetails": "Linux/UNIX",
+            "UsageOperation": "RunInstances",
+            "CpuOptions": {"CoreCount": max(1, info["vcpu"] // 2), "ThreadsPerCore": 2},
+            "BlockDeviceMappings": [],
+        }
+    )
     if not gone:
         out.update(
             {

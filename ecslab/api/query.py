@@ -18,6 +18,7 @@ Serialized names (mirroring botocore):
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import parse_qsl
@@ -153,43 +154,116 @@ def _scalar(shape: Shape, value: Any) -> str:
             value = datetime.fromtimestamp(value, tz=timezone.utc)
         if isinstance(value, datetime):
             return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
-    return escape(str(value))
+    return _text(value)
 
 
-def _elements(shape: Shape, value: Any, tag: str, out: list[str]) -> None:
-    """Append ``<tag>value</tag>`` (or, for a flattened list, repeated tags) to ``out``."""
+def _text(value: Any) -> str:
+    s = value if value.__class__ is str else str(value)
+    # Most values need no escaping; the membership tests are cheaper than three replaces.
+    return escape(s) if "&" in s or "<" in s or ">" in s else s
+
+
+# The encoder walks each output shape once and keeps, per (shape, tag), a writer that appends
+# ``<tag>value</tag>`` to a list: a 250-instance RunInstances answer is ~60,000 elements, and
+# looking up type names and serialization names per element dominated encoding.
+Writer = Callable[[Any, list[str]], None]
+_WRITERS: dict[tuple[Shape, str], Writer] = {}
+_TABLES: dict[Shape, _Members] = {}
+
+
+class _Members(dict):
+    """A structure's member name -> writer, filled on first use (so recursive shapes work; an
+    unknown member raises KeyError as ``shape.members[name]`` does)."""
+
+    def __init__(self, shape: Shape) -> None:
+        super().__init__()
+        self.shape = shape
+
+    def __missing__(self, member: str) -> Writer:
+        mshape = self.shape.members[member]
+        w = self[member] = _writer(mshape, mshape.serialization.get("name", member))
+        return w
+
+
+def _table(shape: Shape) -> _Members:
+    table = _TABLES.get(shape)
+    if table is None:
+        table = _TABLES[shape] = _Members(shape)
+    return table
+
+
+def _writer(shape: Shape, tag: str) -> Writer:
+    key = (shape, tag)
+    w = _WRITERS.get(key)
+    if w is None:
+        w = _WRITERS[key] = _build(shape, tag)
+    return w
+
+
+def _build(shape: Shape, tag: str) -> Writer:
     t = shape.type_name
     if t == "list" and shape.serialization.get("flattened"):
-        item_tag = shape.member.serialization.get("name", tag)
-        for v in value:
-            _elements(shape.member, v, item_tag, out)
-        return
-    out.append(f"<{tag}>")
+        flat = _writer(shape.member, shape.member.serialization.get("name", tag))
+
+        def write_flat(value: Any, out: list[str]) -> None:
+            for v in value:
+                flat(v, out)
+
+        return write_flat
+    open_, close = f"<{tag}>", f"</{tag}>"
     if t == "structure":
-        _members(shape, value, out)
-    elif t == "list":
-        item_tag = shape.member.serialization.get("name", "member")
-        for v in value:
-            _elements(shape.member, v, item_tag, out)
-    elif t == "map":
-        kname = shape.key.serialization.get("name", "key")
-        vname = shape.value.serialization.get("name", "value")
-        for k, v in value.items():
-            out.append("<entry>")
-            _elements(shape.key, k, kname, out)
-            _elements(shape.value, v, vname, out)
-            out.append("</entry>")
-    else:
-        out.append(_scalar(shape, value))
-    out.append(f"</{tag}>")
+        table = _table(shape)
+
+        def write_struct(value: Any, out: list[str]) -> None:
+            out.append(open_)
+            for member, v in value.items():
+                if v is not None:
+                    table[member](v, out)
+            out.append(close)
+
+        return write_struct
+    if t == "list":
+        item = _writer(shape.member, shape.member.serialization.get("name", "member"))
+
+        def write_list(value: Any, out: list[str]) -> None:
+            out.append(open_)
+            for v in value:
+                item(v, out)
+            out.append(close)
+
+        return write_list
+    if t == "map":
+        key_w = _writer(shape.key, shape.key.serialization.get("name", "key"))
+        value_w = _writer(shape.value, shape.value.serialization.get("name", "value"))
+
+        def write_map(value: Any, out: list[str]) -> None:
+            out.append(open_)
+            for k, v in value.items():
+                out.append("<entry>")
+                key_w(k, out)
+                value_w(v, out)
+                out.append("</entry>")
+            out.append(close)
+
+        return write_map
+    if t in ("boolean", "timestamp"):
+
+        def write_scalar(value: Any, out: list[str]) -> None:
+            out.append(open_ + _scalar(shape, value) + close)
+
+        return write_scalar
+
+    def write_text(value: Any, out: list[str]) -> None:
+        out.append(open_ + _text(value) + close)
+
+    return write_text
 
 
 def _members(shape: Shape, value: dict[str, Any], out: list[str]) -> None:
+    table = _table(shape)
     for member, v in value.items():
-        if v is None:
-            continue
-        mshape = shape.members[member]
-        _elements(mshape, v, mshape.serialization.get("name", member), out)
+        if v is not None:
+            table[member](v, out)
 
 
 def _namespace(service_model) -> str:

@@ -20,7 +20,9 @@ class LabRandom:
         self._position = 0
         self._draw = 0
         self._key = np.array((self.seed & 0xFFFFFFFFFFFFFFFF, 0x6563736C6162), dtype=np.uint64)
-        self._hex_bits: np.random.Philox | None = None  # reused by hex() only (never handed out)
+        # One Philox (and Generator on it) reused by hex/integers/random, set to each draw's
+        # address; never handed out, so no caller can see it move.
+        self._bits: np.random.Philox | None = None
 
     def reset(self, position: int) -> None:
         """Called at every command start and after every recorded event."""
@@ -38,25 +40,36 @@ class LabRandom:
     def hex(self, n: int = 32) -> str:
         """``n`` random lowercase hex digits (task and container-instance ids are 32).
 
-        The same draw as ``generator().integers(0, 2**32, ...)``, from one reused Philox whose
-        counter is set to the draw address (a third of the cost of building a generator)."""
-        bits = self._hex_bits
+        The same draw as ``generator().integers(0, 2**32, ...)``, from the reused Philox. That
+        call takes 32-bit words from the raw 64-bit outputs, low half first, so splitting the raw
+        outputs gives the same words without the Generator's per-call overhead."""
+        bits = self._at_address()
+        words: list[int] = []
+        for x in bits.random_raw((n + 15) // 16).tolist():
+            words += (x & 0xFFFFFFFF, x >> 32)
+        return ("%08x" * len(words) % tuple(words))[:n]
+
+    def _at_address(self) -> np.random.Philox:
+        """The reused Philox, in the state a fresh one at the next draw address starts in."""
+        bits = self._bits
         if bits is None:
-            bits = self._hex_bits = np.random.Philox(key=self._key)
-            self._hex_state = bits.state
-            self._hex_gen = np.random.Generator(bits)
-        state = self._hex_state
+            bits = self._bits = np.random.Philox(key=self._key)
+            self._state = bits.state
+            self._gen = np.random.Generator(bits)
+        state = self._state
         state["state"]["counter"][:] = (self._position, self._draw, 0, 0)
         state["buffer_pos"] = 4  # a fresh Philox: empty output buffer, no cached half-word
         state["has_uint32"] = 0
         state["uinteger"] = 0
         bits.state = state
         self._draw += 1
-        words = self._hex_gen.integers(0, 2**32, size=(n + 7) // 8, dtype=np.uint64)
-        return ("%08x" * len(words) % tuple(words.tolist()))[:n]
+        return bits
 
     def integers(self, low: int, high: int, size: int | None = None):
-        return self.generator().integers(low, high, size=size)
+        """``generator().integers(low, high, size)``, without building a generator."""
+        self._at_address()
+        return self._gen.integers(low, high, size=size)
 
     def random(self, size: int | None = None):
-        return self.generator().random(size)
+        self._at_address()
+        return self._gen.random(size)

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 import shlex
+from functools import lru_cache
 
 from ..core import catalog
 from ..core.errors import AwsError
@@ -50,6 +51,13 @@ def _unquote(text: str) -> str:
 
 def parse_ecs_config(user_data: str) -> tuple[dict[str, str], list[str]]:
     """(ECS_* settings the user data writes to /etc/ecs/ecs.config, notes for the log)."""
+    config, notes = _parse_ecs_config(user_data)
+    return dict(config), list(notes)
+
+
+@lru_cache(maxsize=64)
+def _parse_ecs_config(user_data: str) -> tuple[dict[str, str], tuple[str, ...]]:
+    # Cached: a fleet launched together shares one user data, and each agent reads it twice.
     config: dict[str, str] = {}
     notes: list[str] = []
     lines = user_data.replace("\r\n", "\n").split("\n")
@@ -85,7 +93,7 @@ def parse_ecs_config(user_data: str) -> tuple[dict[str, str], list[str]]:
             m = _KV.match(line)
             if m:
                 config[m[1]] = _unquote(m[2]) if m[2] else ""
-    return config, notes
+    return config, tuple(notes)
 
 
 class Agent:
@@ -95,13 +103,18 @@ class Agent:
         self._problem: dict[str, str | None] = {}  # instance id -> why it is not registered
         self._attempts: dict[str, int] = {}
         self._timers: dict[str, object] = {}
+        self._stamp: tuple[object, str] = (None, "")  # (lab.now, its log form): many lines share it
         lab.agent_log = self.log
         lab.diagnose_instance = self.diagnose
 
     # -- the log ---------------------------------------------------------------------------------
 
     def _write(self, iid: str, level: str, msg: str, module: str, **fields: str) -> None:
-        t = self.lab.now.strftime("%Y-%m-%dT%H:%M:%SZ")
+        now = self.lab.now
+        at, t = self._stamp
+        if at != now:
+            t = now.strftime("%Y-%m-%dT%H:%M:%SZ")
+            self._stamp = (now, t)
         extra = "".join(f' {k}="{v}"' for k, v in fields.items())
         lines = self._log.setdefault(iid, [])
         lines.append(f'level={level} time={t} msg="{msg}"{extra} module={module}')

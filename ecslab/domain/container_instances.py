@@ -138,6 +138,9 @@ class ContainerInstances:
     def __init__(self, lab) -> None:
         self.lab = lab
         self._by_arn: dict[str, ContainerInstance] = {}
+        # EC2 instance id -> its container instances in registration order (for_instance runs
+        # once per registration: a scan of every container instance made a fleet quadratic).
+        self._by_instance: dict[str, list[ContainerInstance]] = {}
         self._frame: pd.DataFrame | None = None
         self.version = 0  # bumped by every change except task bookkeeping (see module doc)
 
@@ -159,11 +162,7 @@ class ContainerInstances:
         return [c for c in self._by_arn.values() if c.cluster == cluster_name]
 
     def for_instance(self, ec2_instance_id: str) -> ContainerInstance | None:
-        found = [
-            c
-            for c in self._by_arn.values()
-            if c.ec2_instance_id == ec2_instance_id and c.status != "INACTIVE"
-        ]
+        found = [c for c in self._by_instance.get(ec2_instance_id, ()) if c.status != "INACTIVE"]
         return found[-1] if found else None
 
     def arn_for(self, cluster: str, ref: str) -> str:
@@ -272,6 +271,7 @@ class ContainerInstances:
             ci.memory = memory
         ci.custom.update(attributes or {})
         self._by_arn[ci.arn] = ci
+        self._by_instance.setdefault(ci.ec2_instance_id, []).append(ci)
         self._changed(ci)
         lab.emit(
             "ContainerInstanceRegistered",

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import ipaddress
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ...core.errors import error_for_code
 from ...core.record import lab_action
@@ -46,6 +47,11 @@ def stable_id(prefix: str, *parts: str, n: int = 17) -> str:
     return f"{prefix}-" + hashlib.sha256("/".join(parts).encode()).hexdigest()[:n]
 
 
+@lru_cache(maxsize=256)
+def _network(cidr: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
+    return ipaddress.ip_network(cidr)  # parsed once per subnet, not once per address handed out
+
+
 @dataclass
 class Vpc:
     id: str
@@ -68,14 +74,14 @@ class Subnet:
     used_ips: int = 0  # addresses handed out (instances, ENIs)
 
     def next_ip(self) -> str:
-        net = ipaddress.ip_network(self.cidr)
+        net = _network(self.cidr)
         self.used_ips += 1
         # AWS keeps the first four addresses of every subnet; start after them.
         return str(net.network_address + 4 + (self.used_ips * 37) % (net.num_addresses - 8))
 
     @property
     def available_ips(self) -> int:
-        return ipaddress.ip_network(self.cidr).num_addresses - 5 - self.used_ips
+        return _network(self.cidr).num_addresses - 5 - self.used_ips
 
 
 @dataclass
