@@ -122,8 +122,11 @@ def place(
         ok &= f(table, request)
     ranker = Ranker(table, request)
     draws = rng.random((count, 2))
+    # The feasible rows, ascending. A placement changes only its own row, so after each task
+    # only that row is re-checked and, if it no longer fits, dropped: no pass over all rows.
+    cands = np.flatnonzero(ok)
     for t in range(count):
-        if not ok.any():
+        if not len(cands):
             first = evaluate(table, request)
             c = closest(first)
             failure = {"arn": str(table.arn[c]), "reason": FILTERS[first[c]].reason}
@@ -131,15 +134,13 @@ def place(
             if result.why is None:
                 result.why = explain(table, request, first)
             break
-        i = ranker.pick(ok, draws[t, 0], draws[t, 1])
+        i = ranker.pick(cands, draws[t, 0], draws[t, 1])
         result.placements.append(_reserve(table, request, i, t))
         ranker.placed(i)
         if dynamic:
             row = slice(i, i + 1)
-            still = bool(static_ok[i])
-            for f in dynamic:
-                still = still and bool(f(table, request, row)[0])
-            ok[i] = still
+            if not all(f(table, request, row)[0] for f in dynamic):
+                cands = cands[cands != i]
     return result
 
 

@@ -27,8 +27,6 @@ from .table import InstanceTable
 
 __all__ = ["Ranker", "score_table"]
 
-_BIG = np.iinfo(np.int64).max
-
 
 class Ranker:
     """Per-call ranking state; :meth:`pick` chooses one instance, :meth:`placed` records it."""
@@ -58,24 +56,22 @@ class Ranker:
             else:
                 self.steps.append(("random", None))
 
-    def pick(self, mask: np.ndarray, u_random: float, u_tie: float) -> int:
-        """The chosen row among ``mask`` (which must have a True). ``u_*`` are uniforms in [0,1)
-        drawn from the lab's generator (random strategy, final tie-break)."""
+    def pick(self, cands: np.ndarray, u_random: float, u_tie: float) -> int:
+        """The chosen row among ``cands`` (the feasible rows, ascending; at least one). ``u_*``
+        are uniforms in [0,1) drawn from the lab's generator (random strategy, final tie-break).
+        Scores are read for the candidates only: a step keeps those with the lowest."""
         for kind, src in self.steps:
             if kind == "random":
-                cands = np.flatnonzero(mask)
                 return int(cands[int(u_random * len(cands))])
             if kind == "binpack":
                 reg, res = src
-                score = reg - res
+                score = reg[cands] - res[cands]
             elif kind == "spread_instance":
-                score = src
+                score = src[cands]
             else:
                 codes, counts = src
-                score = counts[codes]
-            vals = np.where(mask, score, _BIG)
-            mask = vals == vals.min()
-        cands = np.flatnonzero(mask)
+                score = counts[codes[cands]]
+            cands = cands[score == score.min()]
         return int(cands[int(u_tie * len(cands))])
 
     def placed(self, i: int, delta: int = 1) -> None:
