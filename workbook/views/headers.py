@@ -166,7 +166,7 @@ def display(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _html(df: pd.DataFrame) -> str | None:
+def _html(df: pd.DataFrame) -> str:
     return display(df)._repr_html_()
 
 
