@@ -8,7 +8,6 @@ the real client's; nothing touches the network and other boto3 sessions are unaf
 
 from __future__ import annotations
 
-import gc
 import threading
 from functools import cache
 from typing import Any
@@ -19,6 +18,7 @@ import botocore.session
 from botocore.awsrequest import AWSResponse
 from botocore.config import Config
 
+from ..api.models import freeze_models
 from .waiters import WaiterPacer, data_path_or_none
 
 __all__ = ["make_client", "FAKE_CREDENTIALS", "IN_PROCESS_ENDPOINT"]
@@ -93,22 +93,5 @@ def make_client(lab, service: str, **kwargs: Any):
     )
     kwargs.setdefault("region_name", lab.region)
     client = session.client(service, config=config, **kwargs)
-    _freeze_models(service)
+    freeze_models(f"client:{service}")  # its botocore models are now loaded for good
     return client
-
-
-_FROZEN: set[str] = set()
-
-
-def _freeze_models(service: str) -> None:
-    """After a service's first client (its botocore models now loaded for good), move every
-    live object out of the collector's generations (``gc.freeze``). The models, modules and
-    caches are hundreds of thousands of long-lived objects that each full collection would
-    otherwise walk again (~90 ms a time, measured by benchmarks/bench_tasks_moto.py, several
-    times per 10,000 tasks). A collection first, so no garbage is frozen; once per service per
-    process. Frozen objects are still freed by reference counting."""
-    if service in _FROZEN:
-        return
-    _FROZEN.add(service)
-    gc.collect()
-    gc.freeze()

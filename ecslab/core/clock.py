@@ -10,7 +10,7 @@ from __future__ import annotations
 import heapq
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 __all__ = ["Clock", "Timer", "parse_duration", "EPOCH_START"]
@@ -52,13 +52,17 @@ def parse_duration(value: str | float | int | timedelta) -> timedelta:
     return delta
 
 
-@dataclass(order=True)
+@dataclass(slots=True)
 class Timer:
+    """A callback due at ``due``: ``fn(*args)``. The arguments live here rather than in a
+    ``functools.partial`` per timer: one object fewer for the collector per task."""
+
     due: datetime
     seq: int
-    fn: Callable[[], None] = field(compare=False)
-    label: str = field(default="", compare=False)
-    cancelled: bool = field(default=False, compare=False)
+    fn: Callable[..., None]
+    label: str = ""
+    args: tuple = ()
+    cancelled: bool = False
 
 
 class Clock:
@@ -68,20 +72,26 @@ class Clock:
         if start.tzinfo is None:
             raise ValueError("the start instant must be timezone-aware (UTC)")
         self.now: datetime = start.astimezone(timezone.utc)
-        self._heap: list[Timer] = []
+        # (due, seq, timer): tuples compare in C, and seq is unique, so a Timer is never compared.
+        self._heap: list[tuple[datetime, int, Timer]] = []
         self._seq = 0
 
-    def at(self, due: datetime, fn: Callable[[], None], label: str = "") -> Timer:
-        """Run ``fn`` when the clock reaches ``due`` (never in the past: clamped to now)."""
+    def at(
+        self, due: datetime, fn: Callable[..., None], label: str = "", args: tuple = ()
+    ) -> Timer:
+        """Run ``fn(*args)`` when the clock reaches ``due`` (never in the past: clamped to now)."""
         self._seq += 1
-        timer = Timer(max(due, self.now), self._seq, fn, label)
-        heapq.heappush(self._heap, timer)
+        due = max(due, self.now)
+        timer = Timer(due, self._seq, fn, label, args)
+        heapq.heappush(self._heap, (due, self._seq, timer))
         return timer
 
-    def after(self, delay: float | timedelta, fn: Callable[[], None], label: str = "") -> Timer:
+    def after(
+        self, delay: float | timedelta, fn: Callable[..., None], label: str = "", args: tuple = ()
+    ) -> Timer:
         if not isinstance(delay, timedelta):
             delay = timedelta(seconds=delay)
-        return self.at(self.now + delay, fn, label)
+        return self.at(self.now + delay, fn, label, args)
 
     def cancel(self, timer: Timer | None) -> None:
         if timer is not None:
@@ -92,21 +102,22 @@ class Clock:
         if target < self.now:
             raise ValueError("the simulated clock cannot move backwards")
         fired = 0
-        while self._heap and self._heap[0].due <= target:
-            timer = heapq.heappop(self._heap)
+        heap = self._heap
+        while heap and heap[0][0] <= target:
+            due, _, timer = heapq.heappop(heap)
             if timer.cancelled:
                 continue
-            self.now = timer.due
-            timer.fn()
+            self.now = due
+            timer.fn(*timer.args)
             fired += 1
         self.now = target
         return fired
 
     def peek(self) -> datetime | None:
         """When the next live timer is due, or None."""
-        while self._heap and self._heap[0].cancelled:
+        while self._heap and self._heap[0][2].cancelled:
             heapq.heappop(self._heap)
-        return self._heap[0].due if self._heap else None
+        return self._heap[0][0] if self._heap else None
 
     def __len__(self) -> int:
-        return sum(1 for t in self._heap if not t.cancelled)
+        return sum(1 for _, _, t in self._heap if not t.cancelled)

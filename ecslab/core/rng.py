@@ -70,6 +70,10 @@ class LabRandom:
         self._at_address()
         return self._gen.integers(low, high, size=size)
 
-    def random(self, size: int | None = None):
+    def uniforms(self, size: int | tuple | None = None):
+        """``generator().random(size)``: uniforms in [0, 1), without building a generator."""
         self._at_address()
         return self._gen.random(size)
+
+    #: numpy's spelling, so the placement scheduler takes a LabRandom or a numpy Generator.
+    random = uniforms

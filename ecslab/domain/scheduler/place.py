@@ -103,13 +103,15 @@ def place(
     table: InstanceTable,
     request: TaskRequest,
     count: int,
-    rng: np.random.Generator,
+    rng,
     *,
     explain_why: bool = False,
 ) -> PlacementResult:
-    """Place ``count`` tasks; mutates ``table``. ``rng`` is the lab's seeded generator
-    (``lab.random.generator()``). With ``explain_why`` the why-table is computed up front even
-    when everything fits."""
+    """Place ``count`` tasks; mutates ``table``. ``rng`` is the lab's random source
+    (``lab.random``) or a numpy Generator: anything with ``random(size)``. Its one draw comes
+    first, so even a call that finds no instances moves it. With ``explain_why`` the why-table
+    is computed up front even when everything fits."""
+    draws = rng.random((count, 2))
     if table.n == 0:
         raise InvalidParameterException(NO_INSTANCES)
     result = PlacementResult()
@@ -121,7 +123,6 @@ def place(
     for f in dynamic:
         ok &= f(table, request)
     ranker = Ranker(table, request)
-    draws = rng.random((count, 2))
     # The feasible rows, ascending. A placement changes only its own row, so after each task
     # only that row is re-checked and, if it no longer fits, dropped: no pass over all rows.
     cands = np.flatnonzero(ok)

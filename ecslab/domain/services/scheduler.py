@@ -214,7 +214,7 @@ def choose_victims(dom, svc: Service, sts: list[ServiceTask], n: int) -> list[Se
     if n >= len(sts):
         return list(sts)
     lab = dom.lab
-    draws = iter(lab.random.generator().random(n))
+    draws = iter(lab.random.uniforms(n))
     pool = list(sts)
     out = []
     cis = lab.container_instances

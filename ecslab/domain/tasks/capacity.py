@@ -87,9 +87,7 @@ def _on_group(dom, launch: Launch, prov, n: int) -> list:
     request = _group_request(dom, launch, prov)
     placements = []
     if request is not None:
-        result = dom.placement.place(
-            launch.cluster.name, request, n, lab.random.generator(), launch.td.family
-        )
+        result = dom.placement.place(launch.cluster.name, request, n, lab.random, launch.td.family)
         placements = list(result.placements)
     tasks = dom._placed(launch, placements)
     ids = lab.random.hex(96 * (n - len(tasks))) if n > len(tasks) else ""
@@ -121,9 +119,7 @@ def place_waiting(dom, cluster: str | None = None) -> int:
         request = _group_request(dom, w.launch, prov)
         if request is None:
             continue
-        result = dom.placement.place(
-            task.cluster, request, 1, lab.random.generator(), w.launch.td.family
-        )
+        result = dom.placement.place(task.cluster, request, 1, lab.random, w.launch.td.family)
         if not result.placements:
             continue
         pl = result.placements[0]

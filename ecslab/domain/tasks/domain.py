@@ -145,7 +145,7 @@ class Tasks:
             failures: list[dict] = []
         else:
             result = self.placement.place(
-                cluster.name, launch.request, count, lab.random.generator(), td.family
+                cluster.name, launch.request, count, lab.random, td.family
             )
             tasks = self._placed(launch, result.placements)
             failures = result.failures

@@ -67,6 +67,8 @@ class Launch:
     arch: str = "x86_64"
     request: TaskRequest | None = None
     strategy: list = field(default_factory=list)  # capacity.model.StrategyItem, if any
+    #: per container, what all this launch's tasks share (built by build_task on first use)
+    templates: list | None = None
 
 
 def prepare(lab, cluster, td, p: dict[str, Any], *, start_task: bool = False) -> Launch:
@@ -273,48 +275,61 @@ def _uuid(hexs: str) -> str:
     return f"{hexs[0:8]}-{hexs[8:12]}-4{hexs[13:16]}-a{hexs[17:20]}-{hexs[20:32]}"
 
 
+def _template(c: dict[str, Any]) -> tuple[str, tuple | None, dict[str, Any]]:
+    """What every task of a launch shares for one container: its name, its awslogs settings
+    (group, stream prefix, create-group) and the Container fields that do not depend on the
+    task. The lists and dicts in it are shared by those tasks and never changed."""
+    log = None
+    lc = c.get("log_configuration") or {}
+    if lc.get("log_driver") == "awslogs":
+        opts = lc.get("options") or {}
+        log = (
+            opts.get("awslogs-group", ""),
+            opts.get("awslogs-stream-prefix"),
+            str(opts.get("awslogs-create-group", "")).lower() == "true",
+        )
+    static = dict(
+        name=c["name"],
+        image=c["image"],
+        essential=bool(c.get("essential", True)),
+        cpu=int(c.get("cpu") or 0),
+        memory=c.get("memory"),
+        memory_reservation=c.get("memory_reservation"),
+        argv=list(c.get("command") or []),  # resolved against the image at pull time
+        environment={e["name"]: e.get("value", "") for e in c.get("environment") or []},
+        secrets={s["name"]: s["value_from"] for s in c.get("secrets") or []},
+        port_mappings=list(c.get("port_mappings") or []),
+        entry_point=c.get("entry_point"),
+        repository_credentials=(c.get("repository_credentials") or {}).get("credentials_parameter"),
+    )
+    return c["name"], log, static
+
+
 def build_task(lab, launch: Launch, *, placement=None, subnet=None, az=None, rnd: str = "") -> Task:
     """A new Task (PROVISIONING for awsvpc, else PENDING). Its ids come from ``rnd`` (96 hex
     digits from ``lab.random``; drawn here if not given)."""
     rnd = rnd or lab.random.hex(96)
     task_id = rnd[:32]
     cluster = launch.cluster
-    arn = f"arn:aws:ecs:{lab.region}:{lab.account_id}:task/{cluster.name}/{task_id}"
+    prefix = f"arn:aws:ecs:{lab.region}:{lab.account_id}:"
+    arn = f"{prefix}task/{cluster.name}/{task_id}"
+    if launch.templates is None:
+        launch.templates = [_template(c) for c in launch.containers]
+    fargate = launch.launch_type == "FARGATE"
     containers = []
-    for c in launch.containers:
-        h = hashlib.sha256(f"{task_id}/{c['name']}".encode()).hexdigest()
-        runtime = (
-            f"{task_id}-{int(h[:8], 16) % 10**10:010d}" if launch.launch_type == "FARGATE" else h
-        )
-        log = None
-        lc = c.get("log_configuration") or {}
-        if lc.get("log_driver") == "awslogs":
-            opts = lc.get("options") or {}
-            prefix = opts.get("awslogs-stream-prefix")
-            log = {
-                "group": opts.get("awslogs-group", ""),
-                "stream": f"{prefix}/{c['name']}/{task_id}" if prefix else f"{task_id}",
-                "create": str(opts.get("awslogs-create-group", "")).lower() == "true",
-            }
+    for name, log, static in launch.templates:
+        h = hashlib.sha256(f"{task_id}/{name}".encode()).hexdigest()
+        runtime = f"{task_id}-{int(h[:8], 16) % 10**10:010d}" if fargate else h
+        if log is not None:
+            group, stream_prefix, create = log
+            stream = f"{stream_prefix}/{name}/{task_id}" if stream_prefix else task_id
+            log = {"group": group, "stream": stream, "create": create}
         containers.append(
             Container(
-                name=c["name"],
-                arn=f"arn:aws:ecs:{lab.region}:{lab.account_id}:container/{cluster.name}/{task_id}/{_uuid(h[8:40])}",
-                image=c["image"],
-                essential=bool(c.get("essential", True)),
-                cpu=int(c.get("cpu") or 0),
-                memory=c.get("memory"),
-                memory_reservation=c.get("memory_reservation"),
-                argv=list(c.get("command") or []),  # resolved against the image at pull time
-                environment={e["name"]: e.get("value", "") for e in c.get("environment") or []},
-                secrets={s["name"]: s["value_from"] for s in c.get("secrets") or []},
-                port_mappings=list(c.get("port_mappings") or []),
+                arn=f"{prefix}container/{cluster.name}/{task_id}/{_uuid(h[8:40])}",
                 log=log,
                 runtime_id=runtime,
-                entry_point=c.get("entry_point"),
-                repository_credentials=(c.get("repository_credentials") or {}).get(
-                    "credentials_parameter"
-                ),
+                **static,
             )
         )
     td = launch.td
@@ -377,6 +392,7 @@ def _bindings(task: Task, placement) -> None:
         return
     dyn = {"tcp": iter(placement.dynamic_tcp), "udp": iter(placement.dynamic_udp)}
     for c in task.containers:
+        bindings = []
         for m in c.port_mappings:
             proto = (m.get("protocol") or "tcp").lower()
             cport = m.get("container_port")
@@ -385,7 +401,7 @@ def _bindings(task: Task, placement) -> None:
                 host = host or cport
             elif not host:
                 host = next(dyn[proto])
-            c.network_bindings.append(
+            bindings.append(
                 {
                     "bind_ip": "0.0.0.0",
                     "container_port": cport,
@@ -393,6 +409,8 @@ def _bindings(task: Task, placement) -> None:
                     "protocol": proto,
                 }
             )
+        if bindings:
+            c.network_bindings = bindings
 
 
 def image_argv(c: Container, image) -> list[str]:

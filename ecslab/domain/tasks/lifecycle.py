@@ -16,7 +16,6 @@ SIGTERM and is killed after ``STOP_TIMEOUT_S`` (code 137).
 from __future__ import annotations
 
 import re
-from functools import partial
 
 from ..process import SERVERS, model_process
 from . import timings as T
@@ -33,7 +32,7 @@ _WORD = re.compile(r"[\w.\-/]+")
 
 
 def _later(dom, task: Task, seconds: float, fn, label: str) -> None:
-    task.timer = dom.lab.clock.after(seconds, partial(fn, dom, task), label)
+    task.timer = dom.lab.clock.after(seconds, fn, label, (dom, task))
 
 
 def begin(dom, task: Task) -> None:

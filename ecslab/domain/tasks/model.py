@@ -50,7 +50,8 @@ class Container:
     last_status: str = "PENDING"
     exit_code: int | None = None
     reason: str | None = None
-    network_bindings: list[dict[str, Any]] = field(default_factory=list)
+    #: bridge/host bindings, set once at placement (a shared empty tuple until then)
+    network_bindings: list[dict[str, Any]] | tuple = ()
     started_at: datetime | None = None
     timer: object = None
     health_status: str | None = None  # UNKNOWN/HEALTHY/UNHEALTHY with a healthCheck, else None
