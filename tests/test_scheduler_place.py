@@ -210,6 +210,34 @@ def test_failures_one_per_unplaced_task_naming_the_closest_instance():
     assert r.why["reason"].tolist() == ["AGENT", "RESOURCE:MEMORY", "RESOURCE:MEMORY"]
 
 
+@pytest.mark.parametrize(
+    "cpu, memory, cols, fits, reason",
+    [
+        # cpu: 2048 units each; 2048 - 100 reserved leaves room for exactly three of 600
+        (600, 0, {"cpu_reserved": [100, 0, 2048]}, [3, 3, 0], "RESOURCE:CPU"),
+        # memory: 7985 / 3992 / 3992 MiB; exactly enough for 2 + 1 + 0 tasks of 2000
+        (0, 2000, {"mem_reserved": [3985, 1992, 3000]}, [2, 1, 0], "RESOURCE:MEMORY"),
+        # both: the tighter of the two decides per row (the closest instance, t3.medium,
+        # still has cpu for one more and fails on memory)
+        (1024, 3000, {}, [2, 1, 1], "RESOURCE:MEMORY"),
+        (0, 0, {}, None, None),  # needs nothing: never full
+    ],
+)
+def test_one_call_places_exactly_what_fits(cpu, memory, cols, fits, reason):
+    """Within one call each row takes tasks until the cpu/memory filter would reject it: not
+    one more (reservations stay within registered), not one fewer (nothing left unplaced)."""
+    table = make(["m5.large", "t3.medium", "c5.large"], **cols)
+    r = place(table, req(cpu=cpu, memory=memory), 10, rng())
+    if fits is None:
+        assert len(r.placements) == 10 and not r.failures
+        return
+    assert [rows(r).count(i) for i in range(3)] == fits
+    assert len(r.failures) == 10 - sum(fits)
+    assert {f["reason"] for f in r.failures} == {reason}
+    assert (table.cpu_reserved <= table.cpu_registered).all()
+    assert (table.mem_reserved <= table.mem_registered).all()
+
+
 def test_why_table_on_request_even_when_all_fit():
     table = make(["m5.large", "m6g.large"])
     r = place(

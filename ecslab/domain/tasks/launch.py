@@ -388,7 +388,7 @@ def _bindings(task: Task, placement) -> None:
     """Bridge/host network bindings: static ports as given, dynamic ones from the placement in
     the order the scheduler assigned them (containers, then their port mappings)."""
     mode = task.network_mode
-    if mode not in ("bridge", "host"):
+    if mode not in ("bridge", "host") or not any(c.port_mappings for c in task.containers):
         return
     dyn = {"tcp": iter(placement.dynamic_tcp), "udp": iter(placement.dynamic_udp)}
     for c in task.containers:
