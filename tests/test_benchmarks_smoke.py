@@ -4,6 +4,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -55,12 +57,13 @@ def test_bench_tasks_moto_small():
 
 
 def test_bench_http_moto_small():
-    """``ecslab serve`` vs ``moto_server`` over HTTP, 20 calls per operation: p50/p99 and ratios."""
+    """``ecslab serve`` vs ``moto_server`` over HTTP, 20 calls per operation: p50/p99, ratios,
+    and the floor (boto3 and a loopback round trip answered with ecslab's recorded bytes)."""
     out = run_small("bench_http_moto.py")
     lines = out.stdout.splitlines()
     head = next(i for i, ln in enumerate(lines) if ln.startswith("operation"))
-    rows = [ln for ln in lines[head + 1 :] if ln.strip() and not ln.startswith("all calls")]
-    ops = [ln[:22].strip() for ln in rows]
+    rows = [ln for ln in lines[head + 1 :] if ln.strip() and not ln.startswith(("all", "floor"))]
+    ops = [ln[:21].strip() for ln in rows]
     assert ops == [
         "DescribeClusters",
         "ListTaskDefinitions",
@@ -69,12 +72,15 @@ def test_bench_http_moto_small():
         "DescribeTasks (10)",
     ]
     for ln in rows:
-        cells = ln[22:].split()
-        assert [c[-2:] for c in cells[:4]] == ["ms"] * 4 and all(
-            float(c[:-2]) > 0 for c in cells[:4]
-        )
-        assert all(c.endswith("x") for c in cells[4:6])
-    assert "moto_server p50" in lines[-1] and "5x target" in lines[-1]
+        cells = ln[21:].split()
+        assert len(cells) == 9
+        assert [c[-2:] for c in cells[:5]] == ["ms"] * 5
+        assert all(float(c[:-2]) > 0 for c in cells[:5])
+        assert all(c.endswith("x") and float(c[:-1]) > 0 for c in cells[5:])
+        ecslab_p50, floor_p50 = float(cells[0][:-2]), float(cells[4][:-2])
+        assert float(cells[7][:-1]) == pytest.approx(ecslab_p50 / floor_p50, rel=0.03)
+    assert "moto_server p50" in lines[-2] and "5x target" in lines[-2]
+    assert lines[-1].startswith("floor (boto3 + loopback") and "moto/floor" in lines[-1]
 
 
 def test_bench_services_small():
