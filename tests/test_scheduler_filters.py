@@ -118,8 +118,28 @@ def test_filter_masks(name, cols, request_, want):
     types = ("m5.large", "m6g.large", "m5.large")
     table = make(types, **cols)
     assert BY_NAME[name](table, request_).tolist() == [bool(w) for w in want]
-    # The same unit evaluated on one row (how the engine re-checks a placed instance).
+    # The same unit evaluated on one row, and its one-row answer (how the engine re-checks a
+    # placed instance): both agree with the mask on every row.
     assert BY_NAME[name](table, request_, slice(1, 2)).tolist() == [bool(want[1])]
+    assert [BY_NAME[name].passes(table, request_, i) for i in range(3)] == [bool(w) for w in want]
+
+
+def test_every_filter_with_a_one_row_form_agrees_with_its_mask():
+    """``at_row`` is a second spelling of a filter: on tables and requests around the edge it
+    answers exactly what the vectorised mask answers, row by row."""
+    rng = np.random.default_rng(5)
+    scalar = [f for f in FILTERS if f.at_row is not None]
+    assert {f.name for f in scalar} == {"cpu", "memory"}
+    for _ in range(200):
+        table = make(
+            ("m5.large", "t3.medium", "c5.large", "m6g.large"),
+            cpu_reserved=rng.integers(0, 2049, 4).tolist(),
+            mem_reserved=rng.integers(0, 3993, 4).tolist(),
+        )
+        request_ = TaskRequest(cpu=int(rng.integers(0, 2100)), memory=int(rng.integers(0, 8000)))
+        for f in scalar:
+            mask = f(table, request_).tolist()
+            assert [f.at_row(table, request_, i) for i in range(4)] == mask, f.name
 
 
 def test_filter_names_reasons_and_order():

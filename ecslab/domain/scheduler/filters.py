@@ -53,9 +53,17 @@ class Filter:
     reason: str
     fn: Callable[[InstanceTable, TaskRequest, object], np.ndarray]
     dynamic: bool  # True: placements change its answer (re-checked on the placed instance)
+    #: the same answer for one row, as a bool (cheaper than a one-row slice of ``fn``)
+    at_row: Callable[[InstanceTable, TaskRequest, int], bool] | None = None
 
     def __call__(self, table: InstanceTable, request: TaskRequest, rows=None) -> np.ndarray:
         return self.fn(table, request, slice(None) if rows is None else rows)
+
+    def passes(self, table: InstanceTable, request: TaskRequest, i: int) -> bool:
+        """Whether row ``i`` passes (what placement re-checks after each task)."""
+        if self.at_row is not None:
+            return self.at_row(table, request, i)
+        return bool(self.fn(table, request, slice(i, i + 1))[0])
 
 
 def _all(table: InstanceTable, rows) -> np.ndarray:
@@ -99,6 +107,14 @@ def memory_free(table: InstanceTable, request: TaskRequest, rows) -> np.ndarray:
     return table.mem_registered[rows] - table.mem_reserved[rows] >= request.memory
 
 
+def cpu_free_at(table: InstanceTable, request: TaskRequest, i: int) -> bool:
+    return bool(table.cpu_registered[i] - table.cpu_reserved[i] >= request.cpu)
+
+
+def memory_free_at(table: InstanceTable, request: TaskRequest, i: int) -> bool:
+    return bool(table.mem_registered[i] - table.mem_reserved[i] >= request.memory)
+
+
 def tcp_ports_free(table: InstanceTable, request: TaskRequest, rows) -> np.ndarray:
     if not request.tcp_ports:
         return _all(table, rows)
@@ -140,8 +156,8 @@ FILTERS: tuple[Filter, ...] = (
     Filter("agent", "AGENT", agent_connected, False),
     Filter("attribute", "ATTRIBUTE", attributes_present, False),
     Filter("location", "LOCATION", location_in_subnets, False),
-    Filter("cpu", "RESOURCE:CPU", cpu_free, True),
-    Filter("memory", "RESOURCE:MEMORY", memory_free, True),
+    Filter("cpu", "RESOURCE:CPU", cpu_free, True, cpu_free_at),
+    Filter("memory", "RESOURCE:MEMORY", memory_free, True, memory_free_at),
     Filter("ports", "RESOURCE:PORTS", tcp_ports_free, True),
     Filter("ports_udp", "RESOURCE:PORTS_UDP", udp_ports_free, True),
     Filter("eni", "RESOURCE:ENI", eni_free, True),

@@ -126,11 +126,6 @@ def place(
     # The feasible rows, ascending. A placement changes only its own row, so after each task
     # only that row is re-checked and, if it no longer fits, dropped: no pass over all rows.
     cands = np.flatnonzero(ok)
-    # cpu and memory are counted, not re-checked: how many more copies each row takes.
-    rechecked = [f for f in dynamic if f.name not in _COUNTED]
-    room = None
-    if len(rechecked) < len(dynamic):
-        room = np.where(ok, _room(table, request), 0)
     for t in range(count):
         if not len(cands):
             first = evaluate(table, request)
@@ -143,33 +138,9 @@ def place(
         i = ranker.pick(cands, draws[t, 0], draws[t, 1])
         result.placements.append(_reserve(table, request, i, t))
         ranker.placed(i)
-        full = False
-        if room is not None:
-            room[i] -= 1
-            full = room[i] < 1
-        if not full and rechecked:
-            row = slice(i, i + 1)
-            full = not all(f(table, request, row)[0] for f in rechecked)
-        if full:
+        if not all(f.passes(table, request, i) for f in dynamic):
             cands = cands[cands != i]
     return result
-
-
-#: Dynamic filters on resources a placement uses up linearly: their answer for a row is known
-#: for the next k placements at once (see :func:`_room`).
-_COUNTED = ("cpu", "memory")
-
-
-def _room(table: InstanceTable, request: TaskRequest) -> np.ndarray:
-    """How many more copies of ``request`` each row takes before the cpu or memory filter
-    fails: ``free >= need`` solved for the count (``free // need``; no limit when the request
-    needs none of it)."""
-    room = np.full(table.n, np.iinfo(np.int64).max, dtype=np.int64)
-    if request.cpu > 0:
-        room = np.minimum(room, (table.cpu_registered - table.cpu_reserved) // request.cpu)
-    if request.memory > 0:
-        room = np.minimum(room, (table.mem_registered - table.mem_reserved) // request.memory)
-    return room
 
 
 def start_on(table: InstanceTable, request: TaskRequest, arns: Iterable[str]) -> PlacementResult:

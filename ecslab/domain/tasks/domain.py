@@ -53,8 +53,11 @@ class Tasks:
     # -- facts -----------------------------------------------------------------------------------
 
     def fact(self, kind: str, task: Task, **detail: Any) -> None:
+        self.fact_detail(kind, task, detail)
+
+    def fact_detail(self, kind: str, task: Task, detail: dict[str, Any]) -> None:
         self.version += 1
-        self.lab.emit(kind, "ecs", cluster=task.cluster, resource=task.arn, **detail)
+        self.lab.emit_detail(kind, "ecs", task.cluster, task.arn, detail)
         if task.service is not None and self.on_service_task is not None:
             self.on_service_task(task, kind)
 
@@ -240,28 +243,28 @@ class Tasks:
         self._by_cluster.setdefault(task.cluster, {})[task.arn] = task
         if task.container_instance_arn:
             lab.container_instances.count_tasks(task.container_instance_arn, pending=1)
-        self.fact(
-            "TaskCreated",
-            task,
-            launch_type=task.launch_type,
-            cpu=task.cpu,
-            memory=task.memory,
-            family=task.family,
-            revision=task.revision,
-            service=task.service,
-            group=task.group,
-            container_instance=task.container_instance_arn,
-            instance_id=task.ec2_instance_id,
-            az=task.az,
-            ephemeral_gib=task.ephemeral_gib,
-            os="linux",
-            arch=task.arch,
-            capacity=task.capacity,
-            status=task.last_status,
-            task_definition=task.td.arn,
-            started_by=task.started_by,
-            **({"capacity_provider": task.capacity_provider} if task.capacity_provider else {}),
-        )
+        detail = {
+            "launch_type": task.launch_type,
+            "cpu": task.cpu,
+            "memory": task.memory,
+            "family": task.td.family,
+            "revision": task.td.revision,
+            "service": task.service,
+            "group": task.group,
+            "container_instance": task.container_instance_arn,
+            "instance_id": task.ec2_instance_id,
+            "az": task.az,
+            "ephemeral_gib": task.ephemeral_gib,
+            "os": "linux",
+            "arch": task.arch,
+            "capacity": task.capacity,
+            "status": task.last_status,
+            "task_definition": task.td.arn,
+            "started_by": task.started_by,
+        }
+        if task.capacity_provider:
+            detail["capacity_provider"] = task.capacity_provider
+        self.fact_detail("TaskCreated", task, detail)
         if launch.tags:
             lab.tags.set(task.arn, launch.tags, check=False, cluster=task.cluster)
         if task.arn not in self.waiting:
