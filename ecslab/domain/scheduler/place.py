@@ -31,6 +31,7 @@ import pandas as pd
 
 from ecslab.core.catalog import EPHEMERAL_PORT_RANGE
 from ecslab.core.errors import InvalidParameterException, ServerException
+from ecslab.core.rng import LabRandom
 
 from .filters import FILTERS, closest, evaluate, explain, is_dynamic
 from .request import TaskRequest
@@ -103,12 +104,12 @@ def place(
     table: InstanceTable,
     request: TaskRequest,
     count: int,
-    rng,
+    rng: LabRandom | np.random.Generator,
     *,
     explain_why: bool = False,
 ) -> PlacementResult:
     """Place ``count`` tasks; mutates ``table``. ``rng`` is the lab's random source
-    (``lab.random``) or a numpy Generator: anything with ``random(size)``. Its one draw comes
+    (``lab.random``) or a numpy Generator (tests): either has ``random(size)``. Its one draw comes
     first, so even a call that finds no instances moves it. With ``explain_why`` the why-table
     is computed up front even when everything fits."""
     draws = rng.random((count, 2))
