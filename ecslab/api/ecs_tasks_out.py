@@ -36,7 +36,12 @@ def _container_override():
 
 
 def _overrides(task) -> dict[str, Any]:
-    o = task.overrides or {}
+    o = task.overrides
+    if not o:  # most tasks: one name-only entry per container
+        return {
+            "containerOverrides": [{"name": c.name} for c in task.containers],
+            "inferenceAcceleratorOverrides": [],
+        }
     given = {c.get("name"): c for c in o.get("container_overrides") or []}
     out: dict[str, Any] = {
         "containerOverrides": [
@@ -45,8 +50,6 @@ def _overrides(task) -> dict[str, Any]:
         ],
         "inferenceAcceleratorOverrides": [],
     }
-    if not o:
-        return out
     for key, name in (
         ("cpu", "cpu"),
         ("memory", "memory"),
