@@ -173,8 +173,11 @@ def _reserve(table: InstanceTable, request: TaskRequest, i: int, task: int) -> P
         table.tcp.column(p)[i] = True
     for p in request.udp_ports:
         table.udp.column(p)[i] = True
-    dyn_tcp = tuple(_dynamic_port(table, table.tcp, i) for _ in range(request.dynamic_tcp))
-    dyn_udp = tuple(_dynamic_port(table, table.udp, i) for _ in range(request.dynamic_udp))
+    dyn_tcp = dyn_udp = ()
+    if request.dynamic_tcp:
+        dyn_tcp = tuple(_dynamic_port(table, table.tcp, i) for _ in range(request.dynamic_tcp))
+    if request.dynamic_udp:
+        dyn_udp = tuple(_dynamic_port(table, table.udp, i) for _ in range(request.dynamic_udp))
     return Placement(
         task=task,
         row=i,
