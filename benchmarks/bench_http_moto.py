@@ -105,7 +105,10 @@ def start_floor(recorded: dict[str, tuple[int, dict, bytes]]) -> tuple[subproces
     port = _free_port()
     cmd = [sys.executable, __file__, "--floor-server", str(port), f.name]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _wait_listening(port, proc)
+    try:
+        _wait_listening(port, proc)  # it reads the answers before it listens
+    finally:
+        os.unlink(f.name)
     return proc, f"http://127.0.0.1:{port}"
 
 
