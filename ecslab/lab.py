@@ -41,6 +41,12 @@ class ReplayMismatch(RuntimeError):
 class Lab:
     """A simulated AWS account. See the README for a tour."""
 
+    def __new__(cls, *args: Any, **kwargs: Any) -> Lab:
+        from .adapters.boto import freeze_models
+
+        freeze_models()  # before the lab exists: nothing of it may be frozen with the models
+        return super().__new__(cls)
+
     def __init__(
         self,
         region: str = "ap-east-1",

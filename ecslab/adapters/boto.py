@@ -8,6 +8,7 @@ the real client's; nothing touches the network and other boto3 sessions are unaf
 
 from __future__ import annotations
 
+import gc
 import threading
 from functools import cache
 from typing import Any
@@ -18,10 +19,10 @@ import botocore.session
 from botocore.awsrequest import AWSResponse
 from botocore.config import Config
 
-from ..api.models import freeze_models
+from ..api.models import SERVICES, load_all, use_loader
 from .waiters import WaiterPacer, data_path_or_none
 
-__all__ = ["make_client", "FAKE_CREDENTIALS", "IN_PROCESS_ENDPOINT"]
+__all__ = ["make_client", "freeze_models", "FAKE_CREDENTIALS", "IN_PROCESS_ENDPOINT"]
 
 FAKE_CREDENTIALS = {"aws_access_key_id": "test", "aws_secret_access_key": "test"}
 #: ``.invalid`` never resolves (RFC 2606): if a request ever escaped the handler it could not
@@ -45,6 +46,40 @@ def _shared_loader(data_path: str | None) -> botocore.loaders.Loader:
     """One model loader for every lab: parsing the big EC2 model once, not per lab (~0.3 s).
     ``data_path`` adds ecslab's zero-delay waiter extras to botocore's search path."""
     return botocore.loaders.create_loader(data_path)
+
+
+_FROZEN = False
+
+
+def freeze_models() -> None:
+    """Once per process, before the first lab holds anything (``Lab()`` calls it first): load
+    every botocore model the server and the clients use, then move every live object out of the
+    collector's generations (``gc.freeze``). The models are ~100,000 long-lived dicts and lists
+    that each full collection would otherwise walk again. Doing it later, when a service is
+    first used, would freeze the labs alive then too: a frozen lab's cycles are never collected,
+    so the whole lab would leak once dropped. A collection first, so no garbage is frozen;
+    frozen objects are still freed by reference counting."""
+    global _FROZEN
+    if _FROZEN:
+        return
+    _FROZEN = True
+    loader = _shared_loader(data_path_or_none())
+    use_loader(loader)
+    load_all()  # the server's models
+    session = botocore.session.Session()
+    session.register_component("data_loader", loader)
+    session.set_config_variable("metadata_service_num_attempts", 0)
+    creds = FAKE_CREDENTIALS
+    for service in SERVICES:  # a client loads its model, rules, paginators and endpoints
+        session.create_client(
+            service,
+            region_name="us-east-1",
+            endpoint_url=IN_PROCESS_ENDPOINT.format(service=service, region="us-east-1"),
+            **creds,
+        )
+    del session
+    gc.collect()
+    gc.freeze()
 
 
 def _session_for(lab) -> boto3.Session:
@@ -92,6 +127,4 @@ def make_client(lab, service: str, **kwargs: Any):
         "endpoint_url", IN_PROCESS_ENDPOINT.format(service=service, region=lab.region)
     )
     kwargs.setdefault("region_name", lab.region)
-    client = session.client(service, config=config, **kwargs)
-    freeze_models(f"client:{service}")  # its botocore models are now loaded for good
-    return client
+    return session.client(service, config=config, **kwargs)

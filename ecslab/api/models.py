@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import gc
-from functools import cache, lru_cache
+from functools import cache
 
 import botocore.loaders
 from botocore.model import OperationModel, ServiceModel
@@ -14,7 +13,8 @@ __all__ = [
     "SERVICES",
     "service_for_target_prefix",
     "service_for_signing_name",
-    "freeze_models",
+    "load_all",
+    "use_loader",
 ]
 
 #: botocore service name -> what the lab calls it (client name == botocore name).
@@ -34,33 +34,30 @@ SERVICES = (
 )
 
 
-@lru_cache(maxsize=1)
+_LOADER: list[botocore.loaders.Loader] = []
+
+
+def use_loader(loader: botocore.loaders.Loader) -> None:
+    """Read models through ``loader`` from now on: the in-process clients' shared one, so each
+    JSON model is parsed once per process, not once for each side."""
+    _LOADER[:] = [loader]
+
+
 def _loader() -> botocore.loaders.Loader:
-    return botocore.loaders.create_loader()
+    if not _LOADER:
+        _LOADER.append(botocore.loaders.create_loader())
+    return _LOADER[0]
 
 
 @cache
 def service_model(name: str) -> ServiceModel:
-    model = ServiceModel(_loader().load_service_model(name, "service-2"), service_name=name)
-    freeze_models(f"server:{name}")
-    return model
+    return ServiceModel(_loader().load_service_model(name, "service-2"), service_name=name)
 
 
-_FROZEN: set[str] = set()
-
-
-def freeze_models(key: str) -> None:
-    """Once a service's botocore models are loaded for good (``key``: who loaded them), move
-    every live object out of the collector's generations (``gc.freeze``). A model is tens of
-    thousands of long-lived dicts and lists that each full collection would otherwise walk
-    again (~90 ms a time at 1,000 instances, measured by benchmarks/bench_tasks_moto.py, several
-    times per 10,000 tasks). A collection first, so no garbage is frozen; once per key per
-    process. Frozen objects are still freed by reference counting."""
-    if key in _FROZEN:
-        return
-    _FROZEN.add(key)
-    gc.collect()
-    gc.freeze()
+def load_all() -> None:
+    """Every served service's model, loaded now (the process-wide cache keeps them)."""
+    for name in SERVICES:
+        service_model(name)
 
 
 @cache
