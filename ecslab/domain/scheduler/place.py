@@ -81,20 +81,22 @@ def _active_dynamic(request: TaskRequest):
     return [f for f in FILTERS if is_dynamic(f, request) and not skip.get(f.name, False)]
 
 
-def _static_ok(table: InstanceTable, request: TaskRequest) -> np.ndarray:
-    """The instances the static filters keep (read-only). Placements never change those
-    answers and the table is rebuilt when a container instance changes, so they are kept on
-    the table per request: RunTask's ten-task calls against one table skip re-filtering."""
+def _static_ok(table: InstanceTable, request: TaskRequest) -> tuple[np.ndarray, list]:
+    """The instances the static filters keep (read-only), and the dynamic filters to run.
+    Placements never change either and the table is rebuilt when a container instance
+    changes, so both are kept on the table per request: RunTask's ten-task calls against one
+    table skip re-filtering."""
     cache = table.__dict__.setdefault("_static_ok_cache", {})
     try:
         got = cache.get(request)
     except TypeError:  # an unhashable constraint: compute every time
         cache, got = None, None
     if got is None:
-        got = np.ones(table.n, dtype=bool)
+        ok = np.ones(table.n, dtype=bool)
         for f in FILTERS:
             if not is_dynamic(f, request):
-                got &= f(table, request)
+                ok &= f(table, request)
+        got = (ok, _active_dynamic(request))
         if cache is not None:
             cache[request] = got
     return got
@@ -118,8 +120,7 @@ def place(
     result = PlacementResult()
     if explain_why:
         result.why = explain(table, request)
-    dynamic = _active_dynamic(request)
-    static_ok = _static_ok(table, request)
+    static_ok, dynamic = _static_ok(table, request)
     ok = static_ok.copy()
     for f in dynamic:
         ok &= f(table, request)
