@@ -331,6 +331,8 @@ def test_constraint_validation(items, needle):
         (lambda df: df.assign(cpu_registered=1.5), "cpu_registered must be integer"),
         (lambda df: df.assign(agent_connected="yes"), "agent_connected must be bool"),
         (lambda df: df.assign(az=3), "az must hold strings"),
+        (lambda df: df.assign(az=["ap-east-1a", None]), "az must hold strings"),
+        (lambda df: df.assign(ports_tcp=[(), 80]), "ports_tcp must hold lists"),
         (lambda df: df.assign(arn="same"), "duplicate arn"),
         (lambda df: df.assign(attributes="x"), "attributes must hold dicts"),
     ],

@@ -144,7 +144,8 @@ def check_table(df: pd.DataFrame) -> pd.DataFrame:
     for name, kind in COLUMNS.items():
         col = out[name]
         if kind == "str":
-            if n and not col.map(lambda v: isinstance(v, str)).all():
+            # every value a str: infer_dtype says "string" (it lets None pass, isna does not)
+            if n and (pd.api.types.infer_dtype(col, skipna=False) != "string" or col.isna().any()):
                 raise _bad(f"column {name} must hold strings")
             out[name] = col.astype(object)
         elif kind == "bool":
@@ -160,7 +161,7 @@ def check_table(df: pd.DataFrame) -> pd.DataFrame:
             out[name] = pd.to_datetime(col, utc=True).dt.as_unit("ns")
         elif kind in ("dict", "ports"):
             want = Mapping if kind == "dict" else (tuple, list, set, frozenset)
-            if n and not col.map(lambda v, w=want: isinstance(v, w)).all():
+            if n and not all(isinstance(v, want) for v in col.to_numpy(dtype=object)):
                 raise _bad(f"column {name} must hold {'dicts' if kind == 'dict' else 'lists'}")
             out[name] = col.astype(object)
     if n and not out["status"].isin(STATUSES).all():
