@@ -72,18 +72,21 @@ class Clock:
         if start.tzinfo is None:
             raise ValueError("the start instant must be timezone-aware (UTC)")
         self.now: datetime = start.astimezone(timezone.utc)
-        # (due, seq, timer): tuples compare in C, and seq is unique, so a Timer is never compared.
-        self._heap: list[tuple[datetime, int, Timer]] = []
+        # (due, seq) tuples compare in C; seq is unique and names the timer in ``_timers``. They
+        # hold no tracked object, so the collector untracks them (one object fewer per timer
+        # for every full collection to walk).
+        self._heap: list[tuple[datetime, int]] = []
+        self._timers: dict[int, Timer] = {}
         self._seq = 0
 
     def at(
         self, due: datetime, fn: Callable[..., None], label: str = "", args: tuple = ()
     ) -> Timer:
         """Run ``fn(*args)`` when the clock reaches ``due`` (never in the past: clamped to now)."""
-        self._seq += 1
+        self._seq = seq = self._seq + 1
         due = max(due, self.now)
-        timer = Timer(due, self._seq, fn, label, args)
-        heapq.heappush(self._heap, (due, self._seq, timer))
+        timer = self._timers[seq] = Timer(due, seq, fn, label, args)
+        heapq.heappush(self._heap, (due, seq))
         return timer
 
     def after(
@@ -95,17 +98,20 @@ class Clock:
 
     def cancel(self, timer: Timer | None) -> None:
         if timer is not None:
-            timer.cancelled = True  # lazily dropped when it reaches the top of the heap
+            timer.cancelled = True  # its heap entry is dropped when it reaches the top
+            if self._timers.get(timer.seq) is timer:
+                del self._timers[timer.seq]
 
     def advance_to(self, target: datetime) -> int:
         """Fire every timer due at or before ``target`` in (due, seq) order; return how many."""
         if target < self.now:
             raise ValueError("the simulated clock cannot move backwards")
         fired = 0
-        heap = self._heap
+        heap, timers = self._heap, self._timers
         while heap and heap[0][0] <= target:
-            due, _, timer = heapq.heappop(heap)
-            if timer.cancelled:
+            due, seq = heapq.heappop(heap)
+            timer = timers.pop(seq, None)
+            if timer is None or timer.cancelled:
                 continue
             self.now = due
             timer.fn(*timer.args)
@@ -115,9 +121,10 @@ class Clock:
 
     def peek(self) -> datetime | None:
         """When the next live timer is due, or None."""
-        while self._heap and self._heap[0][2].cancelled:
-            heapq.heappop(self._heap)
-        return self._heap[0][0] if self._heap else None
+        heap, timers = self._heap, self._timers
+        while heap and (heap[0][1] not in timers or timers[heap[0][1]].cancelled):
+            heapq.heappop(heap)
+        return heap[0][0] if heap else None
 
     def __len__(self) -> int:
-        return sum(1 for _, _, t in self._heap if not t.cancelled)
+        return sum(1 for t in self._timers.values() if not t.cancelled)
