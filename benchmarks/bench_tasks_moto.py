@@ -18,11 +18,13 @@ Shape (issue 6): N container instances; 10 N tasks of 256 CPU units / 512 MiB st
 * floor: the same call sequence made by fresh boto3 clients whose ``before-send`` hook answers
   each request from a dict of ecslab's recorded raw HTTP answers (status, headers, body). It is
   what boto3 itself costs (serialising, signing, parsing answers as rich as AWS's); ecslab's
-  server side is ``ecslab - floor``. Target: ecslab at most 1.3x the floor. Measured at
-  1,000/10,000 (6 rounds), that difference (1.0 s) is ecslab's handlers (0.6 s), the garbage
-  collector walking the lab's objects (0.25 s, inside and outside the handlers) and boto3's own
-  code running slower between ecslab's answers than in the floor run (0.15 s with the collector
-  off: server work on the same core evicts boto3's working set from the CPU caches). The lab's
+  server side is ``ecslab - floor``. Target: ecslab at most 1.3x the floor. The report splits
+  that difference: ecslab's handlers (time inside its dispatch and the lab's boot, collections
+  excluded), the collector (all garbage-collection time of ecslab's run less the floor run's:
+  full collections walk every live lab object) and the rest, boto3's own code running slower
+  between ecslab's answers than in the floor run. With the collector off in both runs that rest
+  was about zero (two rounds at 1,000/10,000), so it is mostly the collections' aftermath: a full
+  collection walks the whole lab and evicts boto3's working set from the CPU caches. The lab's
   clients themselves cost nothing extra: answered from the recording, they are 1.00x the floor.
 
 The machine is shared, so wall times drift with other people's load: each round runs ecslab,
@@ -76,6 +78,7 @@ TASKDEF = {
 ECS_AMI = "/aws/service/ecs/optimized-ami/amazon-linux-2/recommended/image_id"
 BATCH = 250
 PHASES = ("register", "run_task", "list_describe", "total")
+SPLIT = ("handlers", "gc_inside", "gc_outside")
 
 
 def _list_and_describe(ecs, cluster: str) -> int:
@@ -128,27 +131,69 @@ def _ecslab_calls(ecs, ec2, ssm, boot: Callable[[], None], n_instances: int, n_t
     return dict(register=t1 - t0, run_task=t2 - t1, list_describe=t3 - t2, total=t3 - t0)
 
 
+class _Split:
+    """Where a run's time goes: seconds inside ecslab's dispatch (``handlers``, the lab's boot
+    included) and seconds of garbage collection inside and outside it (``gc.callbacks``)."""
+
+    def __init__(self) -> None:
+        self.handlers = self.gc_inside = self.gc_outside = 0.0
+        self.inside = False
+        self._started = 0.0
+
+    def _on_gc(self, phase: str, _info: dict) -> None:
+        if phase == "start":
+            self._started = time.perf_counter()
+        elif self.inside:
+            self.gc_inside += time.perf_counter() - self._started
+        else:
+            self.gc_outside += time.perf_counter() - self._started
+
+    def __enter__(self) -> _Split:
+        gc.callbacks.append(self._on_gc)
+        return self
+
+    def __exit__(self, *_: Any) -> None:
+        gc.callbacks.remove(self._on_gc)
+
+    def timed(self, fn: Callable[..., Any]) -> Callable[..., Any]:
+        def run(*args: Any) -> Any:
+            self.inside, t = True, time.perf_counter()
+            try:
+                return fn(*args)
+            finally:
+                self.handlers += time.perf_counter() - t
+                self.inside = False
+
+        return run
+
+    def figures(self) -> dict[str, float]:
+        return dict(handlers=self.handlers, gc_inside=self.gc_inside, gc_outside=self.gc_outside)
+
+
 def bench_ecslab(n_instances: int, n_tasks: int, record: list | None = None) -> dict[str, float]:
     """Time ecslab; with ``record`` (a list), also keep every raw HTTP answer, in order."""
     lab = Lab(seed=1)
     lab.instances.request_vcpu_limit(4 * n_instances + 64)
     ecs, ec2, ssm = lab.client("ecs"), lab.client("ec2"), lab.client("ssm")
     original = dispatch.handle_http
-    if record is not None:
+    split = _Split()
 
-        def recording(*args: Any):
-            resp = original(*args)
+    def recording(*args: Any):
+        resp = original(*args)
+        if record is not None:
             record.append((resp.status, dict(resp.headers), resp.body))
-            return resp
+        return resp
 
-        dispatch.handle_http = recording  # the in-process transport looks it up per call
+    dispatch.handle_http = split.timed(recording)  # the in-process transport looks it up per call
     try:
 
         def boot() -> None:
-            lab.advance("1m")
+            split.timed(lab.advance)("1m")
             assert len(lab.container_instances.listed("bench")) == n_instances
 
-        return _ecslab_calls(ecs, ec2, ssm, boot, n_instances, n_tasks)
+        with split:
+            out = _ecslab_calls(ecs, ec2, ssm, boot, n_instances, n_tasks)
+        return {**out, **split.figures()}
     finally:
         dispatch.handle_http = original
 
@@ -189,11 +234,12 @@ def bench_floor(recorded: list, n_instances: int, n_tasks: int) -> dict[str, flo
         url = IN_PROCESS_ENDPOINT.format(service=name, region="us-east-1")
         return session.client(name, config=config, endpoint_url=url)
 
-    out = _ecslab_calls(
-        client("ecs"), client("ec2"), client("ssm"), lambda: None, n_instances, n_tasks
-    )
+    with _Split() as split:
+        out = _ecslab_calls(
+            client("ecs"), client("ec2"), client("ssm"), lambda: None, n_instances, n_tasks
+        )
     assert next(seq, None) is None, "the floor made fewer calls than ecslab"
-    return out
+    return {**out, **split.figures()}
 
 
 def bench_moto(n_instances: int, n_tasks: int) -> dict[str, float]:
@@ -285,6 +331,10 @@ def measure(n_instances: int, n_tasks: int, rounds: int, moto: bool) -> dict[str
         "moto/floor": ratio("moto", "floor"),
         "moto/ecslab": ratio("moto", "ecslab"),
         "phases": {n: {p: med(n, p) for p in PHASES} for n in runs if runs[n]},
+        "split": {
+            "ecslab": {k: med("ecslab", k) for k in SPLIT},
+            "floor": {k: med("floor", k) for k in SPLIT},
+        },
         "calls": len(recorded),
     }
 
@@ -293,6 +343,15 @@ def _fmt(v: float | None, spec: str, suffix: str = "") -> str:
     if v is None:
         return f"{'-':>13}"
     return f"{v:{spec}}{suffix}"
+
+
+def _where(r: dict[str, Any]) -> tuple[float, float, float, float]:
+    """(over the floor, handlers' own work, extra collector time, the rest), median seconds."""
+    e, f = r["split"]["ecslab"], r["split"]["floor"]
+    over = r["ecslab"] - r["floor"]
+    own = e["handlers"] - e["gc_inside"]
+    collector = e["gc_inside"] + e["gc_outside"] - (f["gc_inside"] + f["gc_outside"])
+    return over, own, collector, over - own - collector
 
 
 def report(rows: list[dict[str, Any]], rounds: int) -> None:
@@ -322,6 +381,17 @@ def report(rows: list[dict[str, Any]], rounds: int) -> None:
         n_i, n_t = r["size"]
         for name, ph in r["phases"].items():
             print(f"{f'{n_i:,}/{n_t:,}':<16}{name:<8}" + "".join(f"{ph[p]:>15.3f}" for p in PHASES))
+    print("\nwhere ecslab's time over the floor goes (median s)")
+    head = ("over floor", "handlers", "collector", "boto3 slower")
+    print(f"{'size':<16}" + "".join(f"{h:>15}" for h in head))
+    for r in rows:
+        n_i, n_t = r["size"]
+        print(f"{f'{n_i:,}/{n_t:,}':<16}" + "".join(f"{v:>15.3f}" for v in _where(r)))
+    print(
+        "handlers: time inside ecslab's dispatch and the lab's boot, collections excluded;\n"
+        "collector: all of ecslab's run's garbage collections less the floor run's; boto3 slower:\n"
+        "the rest, boto3's own code running slower between ecslab's answers than in the floor run."
+    )
     print()
     for r in rows:
         n_i, n_t = r["size"]

@@ -54,6 +54,19 @@ def test_bench_tasks_moto_small():
     assert {("20/200", "ecslab"), ("20/200", "floor"), ("20/200", "moto")} <= phases
     assert "ratios (taken within each round) are what count" in out.stdout.replace("\n", " ")
     assert "the boto3 floor" in out.stdout and "faster than moto" in out.stdout
+    # where the time over the floor goes: its three parts add up to it
+    where = next(i for i, ln in enumerate(lines) if ln.startswith("where ecslab's time"))
+    assert lines[where + 1].split()[1:] == [
+        "over",
+        "floor",
+        "handlers",
+        "collector",
+        "boto3",
+        "slower",
+    ]
+    size, over, own, collector, rest = lines[where + 2].split()
+    assert size == "20/200" and float(own) > 0
+    assert abs(float(own) + float(collector) + float(rest) - float(over)) < 0.005
 
 
 def test_bench_http_moto_small():
