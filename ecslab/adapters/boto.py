@@ -69,13 +69,12 @@ def freeze_models() -> None:
     session = botocore.session.Session()
     session.register_component("data_loader", loader)
     session.set_config_variable("metadata_service_num_attempts", 0)
-    creds = FAKE_CREDENTIALS
     for service in SERVICES:  # a client loads its model, rules, paginators and endpoints
         session.create_client(
             service,
             region_name="us-east-1",
             endpoint_url=IN_PROCESS_ENDPOINT.format(service=service, region="us-east-1"),
-            **creds,
+            **FAKE_CREDENTIALS,
         )
     del session
     gc.collect()

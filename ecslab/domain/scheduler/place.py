@@ -81,7 +81,7 @@ def _active_dynamic(request: TaskRequest):
     return [f for f in FILTERS if is_dynamic(f, request) and not skip.get(f.name, False)]
 
 
-def _static_ok(table: InstanceTable, request: TaskRequest) -> tuple[np.ndarray, list]:
+def _prefiltered(table: InstanceTable, request: TaskRequest) -> tuple[np.ndarray, list]:
     """The instances the static filters keep (read-only), and the dynamic filters to run.
     Placements never change either and the table is rebuilt when a container instance
     changes, so both are kept on the table per request: RunTask's ten-task calls against one
@@ -120,7 +120,7 @@ def place(
     result = PlacementResult()
     if explain_why:
         result.why = explain(table, request)
-    static_ok, dynamic = _static_ok(table, request)
+    static_ok, dynamic = _prefiltered(table, request)
     ok = static_ok.copy()
     for f in dynamic:
         ok &= f(table, request)
