@@ -98,9 +98,9 @@ class Clock:
 
     def cancel(self, timer: Timer | None) -> None:
         if timer is not None:
-            timer.cancelled = True  # its heap entry is dropped when it reaches the top
+            timer.cancelled = True  # for its holders; the clock keeps only live timers
             if self._timers.get(timer.seq) is timer:
-                del self._timers[timer.seq]
+                del self._timers[timer.seq]  # its heap entry is skipped when it comes up
 
     def advance_to(self, target: datetime) -> int:
         """Fire every timer due at or before ``target`` in (due, seq) order; return how many."""
@@ -111,7 +111,7 @@ class Clock:
         while heap and heap[0][0] <= target:
             due, seq = heapq.heappop(heap)
             timer = timers.pop(seq, None)
-            if timer is None or timer.cancelled:
+            if timer is None:  # cancelled
                 continue
             self.now = due
             timer.fn(*timer.args)
@@ -122,9 +122,9 @@ class Clock:
     def peek(self) -> datetime | None:
         """When the next live timer is due, or None."""
         heap, timers = self._heap, self._timers
-        while heap and (heap[0][1] not in timers or timers[heap[0][1]].cancelled):
+        while heap and heap[0][1] not in timers:
             heapq.heappop(heap)
         return heap[0][0] if heap else None
 
     def __len__(self) -> int:
-        return sum(1 for t in self._timers.values() if not t.cancelled)
+        return len(self._timers)

@@ -86,7 +86,7 @@ def _prefiltered(table: InstanceTable, request: TaskRequest) -> tuple[np.ndarray
     Placements never change either and the table is rebuilt when a container instance
     changes, so both are kept on the table per request: RunTask's ten-task calls against one
     table skip re-filtering."""
-    cache = table.__dict__.setdefault("_static_ok_cache", {})
+    cache = table.__dict__.setdefault("_prefiltered_cache", {})
     try:
         got = cache.get(request)
     except TypeError:  # an unhashable constraint: compute every time
